@@ -1,0 +1,99 @@
+{#
+  Engine-specific SQL, one dispatched macro per capability (the pattern of dbt-core's own
+  cross-database macros). The models call only these, so that another engine needs a new
+  `<adapter>__` implementation here and no change to a model. `default__` refuses loudly:
+  a silent fallback could change an id or let a gate pass.
+#}
+
+{% macro _unsupported(name) %}
+  {{ exceptions.raise_compiler_error(
+      "distill: macro '" ~ name ~ "' has no implementation for adapter '" ~ adapter.type() ~ "'") }}
+{% endmacro %}
+
+{# ---------- hashing and ids ---------- #}
+
+{% macro sha256_hex(expr) %}{{ return(adapter.dispatch('sha256_hex', 'distill')(expr)) }}{% endmacro %}
+{% macro default__sha256_hex(expr) %}{{ distill._unsupported('sha256_hex') }}{% endmacro %}
+{% macro duckdb__sha256_hex(expr) %}sha256({{ expr }}){% endmacro %}
+
+{#- The unit separator U+001F that joins id parts (SPEC §5). -#}
+{% macro unit_separator() %}{{ return(adapter.dispatch('unit_separator', 'distill')()) }}{% endmacro %}
+{% macro default__unit_separator() %}{{ distill._unsupported('unit_separator') }}{% endmacro %}
+{% macro duckdb__unit_separator() %}chr(31){% endmacro %}
+
+{#-
+  SPEC §5: prefix + hex16(part1 ␟ part2 ...). Every part is coalesced to '' before it is
+  concatenated: engines disagree on null || 'x', and an id must never be null.
+-#}
+{% macro export_id(prefix, parts) %}
+  '{{ prefix }}-' || left({{ distill.sha256_hex(distill.join_parts(parts)) }}, 16)
+{%- endmacro %}
+
+{% macro join_parts(parts) -%}
+  {%- for part in parts -%}
+    coalesce(cast({{ part }} as varchar), '')
+    {%- if not loop.last %} || {{ distill.unit_separator() }} || {% endif -%}
+  {%- endfor -%}
+{%- endmacro %}
+
+{# ---------- bytes and text ---------- #}
+
+{#- A blob's text when it is valid UTF-8, else null. -#}
+{% macro try_decode_utf8(expr) %}{{ return(adapter.dispatch('try_decode_utf8', 'distill')(expr)) }}{% endmacro %}
+{% macro default__try_decode_utf8(expr) %}{{ distill._unsupported('try_decode_utf8') }}{% endmacro %}
+{% macro duckdb__try_decode_utf8(expr) %}try(decode({{ expr }})){% endmacro %}
+
+{#- A blob rendered as text with non-ASCII and control bytes escaped as \xNN (for raw_line). -#}
+{% macro blob_escaped(expr) %}{{ return(adapter.dispatch('blob_escaped', 'distill')(expr)) }}{% endmacro %}
+{% macro default__blob_escaped(expr) %}{{ distill._unsupported('blob_escaped') }}{% endmacro %}
+{% macro duckdb__blob_escaped(expr) %}cast({{ expr }} as varchar){% endmacro %}
+
+{#- SPEC §2 whitespace, as an RE2 character class. -#}
+{% macro ws_class() %}[\t-\r \x{85}\p{Zs}\x{2028}\x{2029}]{% endmacro %}
+
+{% macro regex_full_match(expr, pattern) %}{{ return(adapter.dispatch('regex_full_match', 'distill')(expr, pattern)) }}{% endmacro %}
+{% macro default__regex_full_match(expr, pattern) %}{{ distill._unsupported('regex_full_match') }}{% endmacro %}
+{% macro duckdb__regex_full_match(expr, pattern) %}regexp_full_match({{ expr }}, {{ pattern }}){% endmacro %}
+
+{% macro regex_search(expr, pattern) %}{{ return(adapter.dispatch('regex_search', 'distill')(expr, pattern)) }}{% endmacro %}
+{% macro default__regex_search(expr, pattern) %}{{ distill._unsupported('regex_search') }}{% endmacro %}
+{% macro duckdb__regex_search(expr, pattern) %}regexp_matches({{ expr }}, {{ pattern }}){% endmacro %}
+
+{% macro regex_replace_all(expr, pattern, replacement) %}{{ return(adapter.dispatch('regex_replace_all', 'distill')(expr, pattern, replacement)) }}{% endmacro %}
+{% macro default__regex_replace_all(expr, pattern, replacement) %}{{ distill._unsupported('regex_replace_all') }}{% endmacro %}
+{% macro duckdb__regex_replace_all(expr, pattern, replacement) %}regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }}, 'g'){% endmacro %}
+
+{#- SPEC §2: blank = null or only whitespace. -#}
+{% macro is_blank(expr) -%}
+  ({{ expr }} is null or {{ distill.regex_full_match(expr, "'" ~ distill.ws_class() ~ "*'") }})
+{%- endmacro %}
+
+{#- SPEC §2: trim removes whitespace at both ends (not only ASCII spaces). -#}
+{% macro trim_ws(expr) -%}
+  {{ distill.regex_replace_all(expr, "'^" ~ distill.ws_class() ~ "+|" ~ distill.ws_class() ~ "+$'", "''") }}
+{%- endmacro %}
+
+{#- SPEC §2.1: control characters are U+0000-U+001F and U+007F only. -#}
+{% macro has_control_char(expr) -%}
+  {{ distill.regex_search(expr, "'[\\x00-\\x1f\\x7f]'") }}
+{%- endmacro %}
+
+{#- Cut to n code points. -#}
+{% macro left_chars(expr, n) %}left({{ expr }}, {{ n }}){% endmacro %}
+
+{# ---------- lists ---------- #}
+
+{#- The non-null values of a list of expressions, in order (error messages). -#}
+{% macro compact_list(exprs) %}{{ return(adapter.dispatch('compact_list', 'distill')(exprs)) }}{% endmacro %}
+{% macro default__compact_list(exprs) %}{{ distill._unsupported('compact_list') }}{% endmacro %}
+{% macro duckdb__compact_list(exprs) -%}
+  list_filter([
+    {%- for e in exprs %}
+      {{ e }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+  ], lambda x: x is not null)
+{%- endmacro %}
+
+{% macro list_len(expr) %}{{ return(adapter.dispatch('list_len', 'distill')(expr)) }}{% endmacro %}
+{% macro default__list_len(expr) %}{{ distill._unsupported('list_len') }}{% endmacro %}
+{% macro duckdb__list_len(expr) %}len({{ expr }}){% endmacro %}

@@ -1,0 +1,65 @@
+{#
+  Shared by the staging models of the JSON Lines inputs: decode each framed line and say what
+  it is. Status: blank (skipped, counted), invalid_utf8, invalid_json, not_object, object.
+#}
+{% macro decoded_lines(input_kind) -%}
+  select
+    input_file,
+    input_line,
+    decoded.line_text,
+    case
+      when decoded.line_text is null then 'invalid_utf8'
+      when {{ distill.is_blank('decoded.line_text') }} then 'blank'
+      when not {{ distill.json_valid('decoded.line_text') }} then 'invalid_json'
+      when {{ distill.json_doc_type('decoded.line_text') }} <> 'OBJECT' then 'not_object'
+      else 'object'
+    end as line_status,
+    {# raw_line (SPEC §5): the line as text, at most 10000 code points; invalid UTF-8 escaped #}
+    {{ distill.left_chars(
+        "coalesce(decoded.line_text, " ~ distill.regex_replace_all(distill.blob_escaped('raw'), "'\\\\x0A$'", "''") ~ ")",
+        10000) }} as raw_line
+  from {{ ref('stg_substrate__lines') }}
+  cross join lateral (
+    {#- every line carries its '\n' (distill/lines.py); the only '\n' in it is the last byte -#}
+    select rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
+  ) as decoded
+  where input_kind = '{{ input_kind }}'
+{%- endmacro %}
+
+{#- The schema error for a line that is not a record at all. -#}
+{% macro line_status_error(status, expr) -%}
+  case {{ status }}
+    when 'invalid_utf8' then 'line: not valid UTF-8'
+    when 'invalid_json' then 'line: not valid JSON'
+    when 'not_object' then 'line: ' || {{ distill.json_type_name(distill.json_doc_type(expr)) }} || ', not a JSON object'
+  end
+{%- endmacro %}
+
+{#- Error message when a required field is missing, blank or not a string. -#}
+{% macro required_string_error(field, type_expr, value_expr) -%}
+  case
+    when {{ type_expr }} is null or {{ type_expr }} = 'NULL' then '{{ field }}: missing'
+    when {{ type_expr }} <> 'VARCHAR' then '{{ field }}: must be a string, got ' || {{ distill.json_type_name(type_expr) }}
+    when {{ distill.is_blank(value_expr) }} then '{{ field }}: blank'
+  end
+{%- endmacro %}
+
+{#- Error message when an optional field is neither null nor of its JSON type. -#}
+{% macro optional_type_error(field, type_expr, json_type, noun) -%}
+  case
+    when {{ type_expr }} is not null and {{ type_expr }} not in ('NULL', '{{ json_type }}')
+      then '{{ field }}: must be {{ noun }} or null, got ' || {{ distill.json_type_name(type_expr) }}
+  end
+{%- endmacro %}
+
+{% macro duplicate_key_error(where, key_expr) -%}
+  case when {{ key_expr }} is not null then 'duplicate key "' || {{ key_expr }} || '" {{ where }}' end
+{%- endmacro %}
+
+{#- run_id: SPEC §2.1, a non-blank string without control characters. -#}
+{% macro run_id_error(type_expr, value_expr) -%}
+  coalesce(
+    {{ distill.required_string_error('run_id', type_expr, value_expr) }},
+    case when {{ distill.has_control_char(value_expr) }} then 'run_id: contains a control character' end
+  )
+{%- endmacro %}

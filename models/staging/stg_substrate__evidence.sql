@@ -1,0 +1,134 @@
+{#
+  One row per non-blank evidence line (SPEC §2.1, §3): its status, every schema error, and the
+  typed fields. A record is valid when schema_errors is empty; the others go to the ingest
+  quarantine. Every listed field is read in one parse of the line (json_types_at and
+  json_strings_at), not one parse per field.
+#}
+{%- set paths = [
+    '$.run_id', '$.task_id', '$.task_type', '$.role', '$.model', '$.instruction', '$.context',
+    '$.text', '$.title', '$.file_refs', '$.provenance',
+    '$.provenance.source_file', '$.provenance.line', '$.provenance.sig_hash',
+    '$.provenance.recorded_at', '$.context.matrix'] -%}
+{#- t[field] is the field's JSON type, s[field] its string value -#}
+{%- set t = {} -%}
+{%- set s = {} -%}
+{%- for p in paths -%}
+    {%- do t.update({p[2:]: distill.list_at('json_types', loop.index)}) -%}
+    {%- do s.update({p[2:]: distill.list_at('json_strings', loop.index)}) -%}
+{%- endfor -%}
+
+with
+
+lines as (
+    {{ distill.decoded_lines('evidence') }}
+),
+
+non_blank as (
+    select * from lines
+    where line_status <> 'blank'
+),
+
+parsed as (
+    select
+        non_blank.*,
+        case when line_status = 'object' then {{ distill.json_types_at('line_text', paths) }} end as json_types,
+        case when line_status = 'object' then {{ distill.json_strings_at('line_text', paths) }} end as json_strings
+    from non_blank
+),
+
+typed as (
+    select
+        input_file,
+        input_line,
+        line_status,
+        line_text,
+        raw_line,
+        json_types,
+        {{ s['run_id'] }} as run_id,
+        case when {{ t['task_id'] }} = 'VARCHAR' then {{ s['task_id'] }} end as task_id,
+        {{ s['task_type'] }} as task_type,
+        case when {{ t['role'] }} = 'VARCHAR' then {{ s['role'] }} end as role,
+        case when {{ t['model'] }} = 'VARCHAR' then {{ s['model'] }} end as model,
+        case when {{ t['instruction'] }} = 'VARCHAR' then {{ s['instruction'] }} end as instruction,
+        case when {{ t['text'] }} = 'VARCHAR' then {{ s['text'] }} end as text,
+        case when {{ t['title'] }} = 'VARCHAR' then {{ s['title'] }} end as title,
+        case
+            when {{ t['context.matrix'] }} = 'ARRAY'
+                then list_filter({{ distill.json_array_strings('line_text', '$.context.matrix') }}, lambda m: not {{ distill.is_blank('m') }})
+            else []
+        end as context_matrix,
+        case
+            when {{ t['file_refs'] }} = 'ARRAY'
+                then {{ distill.json_array_strings('line_text', '$.file_refs') }}
+        end as file_refs,
+        case
+            when {{ t['file_refs'] }} = 'ARRAY'
+                then {{ distill.json_array_all_strings('line_text', '$.file_refs') }}
+        end as file_refs_all_strings,
+        {# SPEC §2.1: inside provenance, a sub-field of the wrong JSON type counts as absent #}
+        case when {{ t['provenance.source_file'] }} = 'VARCHAR' then {{ s['provenance.source_file'] }} end as prov_source_file,
+        case
+            when {{ t['provenance.line'] }} in ('BIGINT', 'UBIGINT') then try_cast({{ s['provenance.line'] }} as bigint)
+        end as prov_line,
+        case when {{ t['provenance.sig_hash'] }} = 'VARCHAR' then {{ s['provenance.sig_hash'] }} end as prov_sig_hash,
+        case when {{ t['provenance.recorded_at'] }} = 'VARCHAR' then {{ s['provenance.recorded_at'] }} end as prov_recorded_at_raw,
+        case when line_status = 'object' then {{ distill.json_duplicate_key('line_text', '$') }} end as duplicate_key,
+        case when {{ t['provenance'] }} = 'OBJECT' then {{ distill.json_duplicate_key('line_text', '$.provenance') }} end as duplicate_provenance_key,
+        case when {{ t['context'] }} = 'OBJECT' then {{ distill.json_duplicate_key('line_text', '$.context') }} end as duplicate_context_key
+    from parsed
+),
+
+validated as (
+    select
+        *,
+        case
+            when line_status <> 'object' then [{{ distill.line_status_error('line_status', 'line_text') }}]
+            else {{ distill.compact_list([
+                distill.duplicate_key_error('in the record', 'duplicate_key'),
+                distill.run_id_error(t['run_id'], 'run_id'),
+                distill.optional_type_error('task_id', t['task_id'], 'VARCHAR', 'a string'),
+                distill.required_string_error('task_type', t['task_type'], 'task_type'),
+                distill.optional_type_error('role', t['role'], 'VARCHAR', 'a string'),
+                distill.optional_type_error('model', t['model'], 'VARCHAR', 'a string'),
+                distill.optional_type_error('instruction', t['instruction'], 'VARCHAR', 'a string'),
+                distill.optional_type_error('context', t['context'], 'OBJECT', 'an object'),
+                distill.duplicate_key_error('in context', 'duplicate_context_key'),
+                distill.optional_type_error('text', t['text'], 'VARCHAR', 'a string'),
+                distill.optional_type_error('title', t['title'], 'VARCHAR', 'a string'),
+                distill.optional_type_error('file_refs', t['file_refs'], 'ARRAY', 'an array of strings'),
+                "case when not file_refs_all_strings then 'file_refs: every entry must be a string' end",
+                distill.optional_type_error('provenance', t['provenance'], 'OBJECT', 'an object'),
+                distill.duplicate_key_error('in provenance', 'duplicate_provenance_key'),
+            ]) }}
+        end as schema_errors
+    from typed
+),
+
+final as (
+    select
+        input_file,
+        input_line,
+        line_status,
+        {{ distill.list_len('schema_errors') }} = 0 as is_valid,
+        schema_errors,
+        case when line_status = 'object' then {{ distill.as_json('line_text') }} end as record,
+        case when line_status <> 'object' then raw_line end as raw_line,
+        case when {{ t['run_id'] }} = 'VARCHAR' and not {{ distill.has_control_char('run_id') }} and not {{ distill.is_blank('run_id') }} then run_id end as run_id,
+        task_id,
+        task_type,
+        role,
+        model,
+        instruction,
+        context_matrix,
+        text,
+        title,
+        coalesce(file_refs, []) as file_refs,
+        prov_source_file,
+        prov_line,
+        prov_sig_hash,
+        prov_recorded_at_raw,
+        {{ distill.parse_iso8601('prov_recorded_at_raw') }} as prov_recorded_at
+    from validated
+)
+
+select * from final

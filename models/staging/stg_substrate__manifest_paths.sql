@@ -1,0 +1,34 @@
+{#
+  SPEC §2.3: one repo-relative path per line, as `git ls-files` prints it. A trailing '\r' is
+  dropped, blank lines are skipped, nothing is unquoted. Invalid UTF-8 cannot name a path that
+  a JSON string could hold, so such a line lists nothing.
+#}
+with
+
+lines as (
+    select
+        input_file,
+        input_line,
+        rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
+    from {{ ref('stg_substrate__lines') }}
+    where input_kind = 'manifest'
+),
+
+paths as (
+    select
+        input_file,
+        input_line,
+        case when suffix(line_text, chr(13)) then left(line_text, -1) else line_text end as path
+    from lines
+),
+
+final as (
+    select
+        input_file,
+        input_line,
+        path
+    from paths
+    where not {{ distill.is_blank('path') }}
+)
+
+select * from final

@@ -1,0 +1,81 @@
+{#
+  One row per non-blank scored-run line (SPEC §2.2, §3): status, schema errors, typed fields.
+  An unparseable scored_at is not an error: it sorts as the oldest score (SPEC §2.2).
+#}
+{%- set paths = ['$.run_id', '$.category', '$.rationale', '$.scorer_version', '$.scored_at'] -%}
+{%- set categories = ['accepted', 'partially_accepted', 'rejected', 'needs_human_review'] -%}
+
+with
+
+lines as (
+    {{ distill.decoded_lines('scored') }}
+),
+
+parsed as (
+    select
+        lines.*,
+        case when line_status = 'object' then {{ distill.json_types_at('line_text', paths) }} end as json_types,
+        case when line_status = 'object' then {{ distill.json_strings_at('line_text', paths) }} end as json_strings
+    from lines
+    where line_status <> 'blank'
+),
+
+typed as (
+    select
+        input_file,
+        input_line,
+        line_status,
+        line_text,
+        raw_line,
+        {{ distill.list_at('json_types', 1) }} as run_id_type,
+        {{ distill.list_at('json_strings', 1) }} as run_id,
+        {{ distill.list_at('json_types', 2) }} as category_type,
+        {{ distill.list_at('json_strings', 2) }} as category,
+        {{ distill.list_at('json_types', 3) }} as rationale_type,
+        {{ distill.list_at('json_strings', 3) }} as rationale,
+        {{ distill.list_at('json_types', 4) }} as scorer_version_type,
+        {{ distill.list_at('json_strings', 4) }} as scorer_version,
+        {{ distill.list_at('json_types', 5) }} as scored_at_type,
+        {{ distill.list_at('json_strings', 5) }} as scored_at_raw,
+        case when line_status = 'object' then {{ distill.json_duplicate_key('line_text', '$') }} end as duplicate_key
+    from parsed
+),
+
+validated as (
+    select
+        *,
+        case
+            when line_status <> 'object' then [{{ distill.line_status_error('line_status', 'line_text') }}]
+            else {{ distill.compact_list([
+                distill.duplicate_key_error('in the record', 'duplicate_key'),
+                distill.run_id_error('run_id_type', 'run_id'),
+                "coalesce(" ~ distill.required_string_error('category', 'category_type', 'category') ~ ",
+                    case when category not in ('" ~ categories | join("', '") ~ "')
+                        then 'category: must be one of " ~ categories | join(', ') ~ ", got \"' || category || '\"' end)",
+                distill.optional_type_error('rationale', 'rationale_type', 'VARCHAR', 'a string'),
+                distill.optional_type_error('scorer_version', 'scorer_version_type', 'VARCHAR', 'a string'),
+                distill.optional_type_error('scored_at', 'scored_at_type', 'VARCHAR', 'a string'),
+            ]) }}
+        end as schema_errors
+    from typed
+),
+
+final as (
+    select
+        input_file,
+        input_line,
+        line_status,
+        {{ distill.list_len('schema_errors') }} = 0 as is_valid,
+        schema_errors,
+        case when line_status = 'object' then {{ distill.as_json('line_text') }} end as record,
+        case when line_status <> 'object' then raw_line end as raw_line,
+        case when run_id_type = 'VARCHAR' and not {{ distill.has_control_char('run_id') }} and not {{ distill.is_blank('run_id') }} then run_id end as run_id,
+        case when category_type = 'VARCHAR' then category end as category,
+        case when rationale_type = 'VARCHAR' then rationale end as rationale,
+        case when scorer_version_type = 'VARCHAR' then scorer_version end as scorer_version,
+        case when scored_at_type = 'VARCHAR' then scored_at_raw end as scored_at_raw,
+        {{ distill.parse_iso8601("case when scored_at_type = 'VARCHAR' then scored_at_raw end") }} as scored_at
+    from validated
+)
+
+select * from final
