@@ -97,3 +97,39 @@
 {% macro list_len(expr) %}{{ return(adapter.dispatch('list_len', 'distill')(expr)) }}{% endmacro %}
 {% macro default__list_len(expr) %}{{ distill._unsupported('list_len') }}{% endmacro %}
 {% macro duckdb__list_len(expr) %}len({{ expr }}){% endmacro %}
+
+{#- A list's entries joined by a separator (both SQL expressions). -#}
+{% macro list_join(expr, separator) %}{{ return(adapter.dispatch('list_join', 'distill')(expr, separator)) }}{% endmacro %}
+{% macro default__list_join(expr, separator) %}{{ distill._unsupported('list_join') }}{% endmacro %}
+{% macro duckdb__list_join(expr, separator) %}array_to_string({{ expr }}, {{ separator }}){% endmacro %}
+
+{#- The non-null values of several string expressions joined by a separator; '' when none. -#}
+{% macro join_non_null(exprs, separator) -%}
+  coalesce({{ distill.list_join(distill.compact_list(exprs), separator) }}, '')
+{%- endmacro %}
+
+{#- SPEC §5: the first line of a text (split on '\n' only) that is not blank; null when none. -#}
+{% macro first_non_blank_line(expr) %}{{ return(adapter.dispatch('first_non_blank_line', 'distill')(expr)) }}{% endmacro %}
+{% macro default__first_non_blank_line(expr) %}{{ distill._unsupported('first_non_blank_line') }}{% endmacro %}
+{% macro duckdb__first_non_blank_line(expr) -%}
+  list_filter(string_split({{ expr }}, chr(10)), lambda l: not {{ distill.is_blank('l') }})[1]
+{%- endmacro %}
+
+{#- Apply a SQL expression of `var` to every entry of a list. -#}
+{% macro list_transform(expr, var, body) %}{{ return(adapter.dispatch('list_transform', 'distill')(expr, var, body)) }}{% endmacro %}
+{% macro default__list_transform(expr, var, body) %}{{ distill._unsupported('list_transform') }}{% endmacro %}
+{% macro duckdb__list_transform(expr, var, body) %}list_transform({{ expr }}, lambda {{ var }}: {{ body }}){% endmacro %}
+
+{#- A struct (JSON object on output) from (name, expression) pairs, keys in the given order. -#}
+{% macro struct_of(fields) %}{{ return(adapter.dispatch('struct_of', 'distill')(fields)) }}{% endmacro %}
+{% macro default__struct_of(fields) %}{{ distill._unsupported('struct_of') }}{% endmacro %}
+{% macro duckdb__struct_of(fields) -%}
+  {{ '{' }}{%- for name, expr in fields -%}'{{ name }}': {{ expr }}{% if not loop.last %}, {% endif %}{%- endfor -%}{{ '}' }}
+{%- endmacro %}
+
+{#- A JSON object from (name, expression) pairs; JSON-typed values are embedded, not quoted. -#}
+{% macro json_object_of(fields) %}{{ return(adapter.dispatch('json_object_of', 'distill')(fields)) }}{% endmacro %}
+{% macro default__json_object_of(fields) %}{{ distill._unsupported('json_object_of') }}{% endmacro %}
+{% macro duckdb__json_object_of(fields) -%}
+  json_object({%- for name, expr in fields -%}'{{ name }}', {{ expr }}{% if not loop.last %}, {% endif %}{%- endfor -%})
+{%- endmacro %}

@@ -23,7 +23,7 @@
     {#- every line carries its '\n' (distill/lines.py); the only '\n' in it is the last byte -#}
     select rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
   ) as decoded
-  where input_kind = '{{ input_kind }}'
+  where input_kind = '{{ input_kind }}' and input_line > 0
 {%- endmacro %}
 
 {#- The schema error for a line that is not a record at all. -#}

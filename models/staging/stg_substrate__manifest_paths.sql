@@ -11,7 +11,7 @@ lines as (
         input_line,
         rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
     from {{ ref('stg_substrate__lines') }}
-    where input_kind = 'manifest'
+    where input_kind = 'manifest' and input_line > 0
 ),
 
 paths as (

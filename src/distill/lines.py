@@ -28,7 +28,8 @@ SCHEMA = pa.schema(
     [
         ("input_kind", pa.string()),  # evidence | scored | manifest
         ("input_file", pa.string()),  # the path as given (after glob expansion), never absolute
-        ("input_line", pa.int64()),  # 1-based line number in the (decompressed) file
+        ("input_line", pa.int64()),  # 1-based line number in the (decompressed) file; 0 marks
+        # the file itself (raw null), so that an empty file is still accounted for
         ("raw", pa.large_binary()),  # the line's bytes with its '\n' (one is added to a final
         # line without one), a file's leading BOM removed
     ]
@@ -98,7 +99,12 @@ def _chunks(path: str, root: str) -> Iterator[bytes]:
 
 
 def frame_file(kind: str, path: str, root: str = ".") -> Iterator[pa.RecordBatch]:
-    """Yield the lines of one file as Arrow batches of SCHEMA, in file order."""
+    """Yield the lines of one file as Arrow batches of SCHEMA, in file order, after one marker
+    row (input_line 0, raw null) that stands for the file itself, even when it is empty."""
+    yield pa.record_batch(
+        [pa.array([kind]), pa.array([path]), pa.array([0], pa.int64()), pa.nulls(1, pa.large_binary())],
+        schema=SCHEMA,
+    )
     line_no = 0
     carry = b""
     first = True

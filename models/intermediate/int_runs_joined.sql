@@ -1,0 +1,150 @@
+{{ config(materialized='table') }}
+-- depends_on: {{ ref('secret_patterns') }}
+{#
+  SPEC §4 exporter input: every scored run (latest score) left-joined to its canonical
+  evidence, with every fact a gate needs computed once: blank checks, provenance completeness,
+  path safety, manifest membership, secret matches, task class, and the built title, context
+  and tags. A table: three exporters and the preference pairing read it.
+#}
+with
+
+scores as (
+    select * from {{ ref('int_scores_resolved') }}
+),
+
+evidence as (
+    select * from {{ ref('int_evidence_deduplicated') }}
+    where is_canonical
+),
+
+manifest_files as (
+    select count(*) > 0 as has_manifest
+    from {{ ref('stg_substrate__lines') }}
+    where input_kind = 'manifest' and input_line = 0
+),
+
+manifest as (
+    select distinct path from {{ ref('stg_substrate__manifest_paths') }}
+),
+
+task_types as (
+    select * from {{ ref('task_types') }}
+),
+
+{# SPEC §4 task class: LIKE patterns; extraction wins; no match is unclassified (null). #}
+task_classes as (
+    select
+        evidence_types.task_type,
+        case
+            when bool_or(task_types.task_class = 'extraction') then 'extraction'
+            when bool_or(task_types.task_class = 'conversational') then 'conversational'
+        end as task_class
+    from (select distinct task_type from evidence) as evidence_types
+    left join task_types
+        on evidence_types.task_type like task_types.task_type_pattern
+    group by evidence_types.task_type
+),
+
+file_refs as (
+    select
+        evidence.run_id,
+        refs.file_ref
+    from evidence
+    cross join unnest(evidence.file_refs) as refs (file_ref)
+),
+
+file_ref_checks as (
+    select
+        file_refs.run_id,
+        list(file_refs.file_ref order by file_refs.file_ref) filter (
+            where {{ distill.is_unsafe_path('file_refs.file_ref') }}
+        ) as unsafe_file_refs,
+        list(file_refs.file_ref order by file_refs.file_ref) filter (
+            where manifest_files.has_manifest and manifest.path is null
+        ) as unlisted_file_refs
+    from file_refs
+    cross join manifest_files
+    left join manifest
+        on {{ distill.manifest_key('file_refs.file_ref') }} = manifest.path
+    group by file_refs.run_id
+),
+
+joined as (
+    select
+        scores.run_id,
+        scores.category,
+        scores.rationale,
+        scores.scorer_version,
+        scores.scored_at,
+        scores.record as score_record,
+        scores.input_file as score_input_file,
+        scores.input_line as score_input_line,
+        evidence.run_id is not null as has_evidence,
+        evidence.task_id,
+        evidence.task_type,
+        evidence.role,
+        evidence.model,
+        evidence.instruction,
+        evidence.text,
+        evidence.title,
+        evidence.context_matrix,
+        evidence.file_refs,
+        evidence.prov_source_file,
+        evidence.prov_line,
+        evidence.prov_sig_hash,
+        evidence.prov_recorded_at,
+        evidence.record as evidence_record,
+        task_classes.task_class,
+        coalesce(file_ref_checks.unsafe_file_refs, []) as unsafe_file_refs,
+        coalesce(file_ref_checks.unlisted_file_refs, []) as unlisted_file_refs
+    from scores
+    left join evidence
+        on scores.run_id = evidence.run_id
+    left join task_classes
+        on evidence.task_type = task_classes.task_type
+    left join file_ref_checks
+        on scores.run_id = file_ref_checks.run_id
+),
+
+built as (
+    select
+        *,
+        {{ distill.is_blank('text') }} as is_text_blank,
+        {{ distill.is_blank('instruction') }} as is_instruction_blank,
+        {# SPEC §4: source_file non-blank, sig_hash non-blank without control characters, recorded_at parseable #}
+        (
+            not {{ distill.is_blank('prov_source_file') }}
+            and not {{ distill.is_blank('prov_sig_hash') }}
+            and not {{ distill.has_control_char('prov_sig_hash') }}
+            and prov_recorded_at is not null
+        ) as is_provenance_complete,
+        {# SPEC §5 RAG title: the evidence title if non-blank, else the first non-blank line of text; trimmed, then 60 code points #}
+        {{ distill.left_chars(distill.trim_ws(
+            "case when not " ~ distill.is_blank('title') ~ " then title else "
+            ~ distill.first_non_blank_line('text') ~ " end"), 60) }} as rag_title,
+        {# SPEC §5 SFT context: matrix=<entries> and model=<model>, joined by ' · ' #}
+        {{ distill.join_non_null([
+            "case when " ~ distill.list_len('context_matrix') ~ " > 0 then 'matrix=' || " ~ distill.list_join('context_matrix', "','") ~ " end",
+            "case when not " ~ distill.is_blank('model') ~ " then 'model=' || model end",
+        ], "' · '") }} as sft_context,
+        {# SPEC §5 tags, shared by RAG and SFT #}
+        {{ distill.compact_list([
+            "'task:' || coalesce(task_type, '')",
+            "'category:' || category",
+            "case when not " ~ distill.is_blank('role') ~ " then 'role:' || role end",
+        ]) }} as tags,
+        {{ distill.format_utc('prov_recorded_at') }} as recorded_at
+    from joined
+),
+
+final as (
+    select
+        *,
+        {{ distill.secret_matches('title') }} as secrets_in_title,
+        {{ distill.secret_matches('text') }} as secrets_in_text,
+        {{ distill.secret_matches('instruction') }} as secrets_in_instruction,
+        {{ distill.secret_matches('sft_context') }} as secrets_in_sft_context
+    from built
+)
+
+select * from final
