@@ -43,10 +43,16 @@
 {% macro default__try_decode_utf8(expr) %}{{ distill._unsupported('try_decode_utf8') }}{% endmacro %}
 {% macro duckdb__try_decode_utf8(expr) %}try(decode({{ expr }})){% endmacro %}
 
-{#- A blob rendered as text with non-ASCII and control bytes escaped as \xNN (for raw_line). -#}
+{#-
+  A blob rendered as text, bytes outside printable ASCII escaped as \xNN: the raw_line of a
+  line that is not UTF-8. DuckDB's cast also escapes " ' and \ (as \x22 \x27 \x5C); those
+  are put back, backslash last, so the text reads like the line and nothing is ambiguous.
+-#}
 {% macro blob_escaped(expr) %}{{ return(adapter.dispatch('blob_escaped', 'distill')(expr)) }}{% endmacro %}
 {% macro default__blob_escaped(expr) %}{{ distill._unsupported('blob_escaped') }}{% endmacro %}
-{% macro duckdb__blob_escaped(expr) %}cast({{ expr }} as varchar){% endmacro %}
+{% macro duckdb__blob_escaped(expr) -%}
+  replace(replace(replace(cast({{ expr }} as varchar), '\x22', '"'), '\x27', ''''), '\x5C', '\')
+{%- endmacro %}
 
 {#- SPEC §2 whitespace, as an RE2 character class. -#}
 {% macro ws_class() %}[\t-\r \x{85}\p{Zs}\x{2028}\x{2029}]{% endmacro %}

@@ -40,7 +40,8 @@ class InputError(Exception):
     """An input the user named cannot be read: SPEC §7 exit status 2."""
 
     def __init__(self, path: str, problem: str):
-        super().__init__(f"{path}: {problem}")
+        # the mark lets the CLI tell this apart from other failures inside `dbt build`
+        super().__init__(f"distill input error: {path}: {problem}")
         self.path = path
         self.problem = problem
 

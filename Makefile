@@ -1,0 +1,53 @@
+# The few verbs people type. Everything installs from this repository's own files.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup run test lint sqllint pytest dbt-build bench soak docs clean sample
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: $(STAMP)
+
+## make run: set up, export the shipped sample, check the files, say where they are
+run: setup
+	$(BIN)/distill export-all
+	$(BIN)/distill health
+	@echo
+	@echo "exports:   exports/{rag,sft,preference,quarantine}/*.jsonl"
+	@echo "receipts:  reports/distillation/<stage>/receipt.json, reports/distillation/latest.md"
+	@echo "warehouse: warehouse/distill.duckdb  ->  $(BIN)/distill sql \"select reason, count(*) from quarantine group by 1\""
+
+## make test: set up, then every check: dbt build on the sample, SQL and Python lint, pytest
+test: setup dbt-build lint pytest
+
+dbt-build: setup
+	$(BIN)/dbt build --quiet
+
+lint: sqllint
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+# the dbt templater compiles against the warehouse that dbt-build made (seeds are read there)
+sqllint: dbt-build
+	$(BIN)/sqlfluff lint models macros tests --disable-progress-bar
+
+pytest: setup
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python -m distill.bench $(BENCH_ARGS)
+
+docs: setup
+	$(BIN)/dbt docs generate
+
+## data/sample/ is generated and committed; this rebuilds it byte for byte
+sample: setup
+	$(BIN)/python -m distill.sample --out data/sample
+
+clean:
+	rm -rf target logs warehouse exports reports .pytest_cache

@@ -1,0 +1,359 @@
+"""`distill COMMAND [OPTIONS]` (SPEC §7).
+
+Exit status: 0 success; 1 a gate (dbt test) failed and nothing was written; 2 usage or input
+error, naming the file and the problem; 3 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from distill import __version__
+from distill.config import Inputs, Options, Paths
+from distill.lines import InputError, expand
+
+EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER = 0, 1, 2, 3
+
+# command -> (receipt stages it writes, dbt selection; None = the whole project)
+PIPELINE = {
+    "build-evidence": (("build-evidence",), ["+int_input_files_accounted", "+int_scores_resolved"]),
+    "score": (("score",), ["+int_input_files_accounted", "+int_scores_resolved"]),
+    "export-rag": (("export-rag",), ["+rag_samples", "+quarantine_rag", "+int_input_files_accounted"]),
+    "export-sft": (("export-sft",), ["+sft_samples", "+quarantine_sft", "+int_input_files_accounted"]),
+    "export-preference": (
+        ("export-preference",),
+        [
+            "+preference_pairs",
+            "+quarantine_preference",
+            "+int_preference_run_status",
+            "+int_input_files_accounted",
+        ],
+    ),
+    "export-all": (
+        ("build-evidence", "score", "export-rag", "export-sft", "export-preference"),
+        None,
+    ),
+}
+
+
+class UsageError(Exception):
+    """Exit 2: the message names what is wrong."""
+
+
+def _min_gap(value: str) -> int:
+    if value not in ("1", "2"):
+        raise argparse.ArgumentTypeError(f"must be 1 or 2, got {value!r}")
+    return int(value)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {value!r}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="distill",
+        description="Export scored LLM-agent runs into RAG, SFT and preference datasets.",
+    )
+    parser.add_argument("--version", action="version", version=f"distill {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--exports", default="exports", help="export folder (default: exports)")
+    common.add_argument(
+        "--reports",
+        default="reports/distillation",
+        help="receipts folder (default: reports/distillation)",
+    )
+    common.add_argument(
+        "--warehouse",
+        default="warehouse/distill.duckdb",
+        help="DuckDB warehouse file (default: warehouse/distill.duckdb)",
+    )
+    common.add_argument("--quiet", action="store_true", help="print only errors")
+    common.add_argument(
+        "--json", action="store_true", help="print a machine-readable summary on stdout"
+    )
+
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument("--evidence", help="evidence JSON Lines: path or glob")
+    inputs.add_argument("--scored", help="scored runs JSON Lines: path or glob")
+    inputs.add_argument(
+        "--manifest",
+        help="repo manifest (default: the sample's, only while --evidence is the default; '' for none)",
+    )
+
+    def pipeline(name: str, help_text: str, *flags: str) -> None:
+        sub = commands.add_parser(name, parents=[common, inputs], help=help_text)
+        if "review" in flags:
+            sub.add_argument(
+                "--include-review", action="store_true", help="RAG takes needs_human_review runs"
+            )
+        if "partial" in flags:
+            sub.add_argument(
+                "--include-partial", action="store_true", help="SFT takes partially_accepted runs"
+            )
+        if "gap" in flags:
+            sub.add_argument(
+                "--min-gap", type=_min_gap, default=2, help="preference rank gap: 1 or 2 (default 2)"
+            )
+
+    pipeline("build-evidence", "stage and validate evidence; ingest quarantine")
+    pipeline("score", "stage scored runs; resolve the latest score per run")
+    pipeline("export-rag", "RAG export and its quarantine", "review")
+    pipeline("export-sft", "SFT export and its quarantine", "partial")
+    pipeline("export-preference", "preference export and its quarantine", "gap")
+    pipeline("export-all", "every export in one dbt build", "review", "partial", "gap")
+
+    commands.add_parser(
+        "health", parents=[common], help="re-check the files on disk against the last receipts"
+    )
+
+    synth = commands.add_parser("synth", help="write a realistic synthetic substrate")
+    synth.add_argument("--runs", type=_positive, required=True, help="number of scored runs")
+    synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    synth.add_argument("--out", required=True, help="output folder")
+    synth.add_argument(
+        "--defect-rate", type=float, default=0.02, help="share of defective lines (default 0.02)"
+    )
+    synth.add_argument("--quiet", action="store_true")
+    synth.add_argument("--json", action="store_true")
+
+    sql = commands.add_parser("sql", help="read-only SQL on the warehouse")
+    sql.add_argument("query", help='e.g. "select reason, count(*) from quarantine group by 1"')
+    sql.add_argument("--warehouse", default="warehouse/distill.duckdb")
+    sql.add_argument("--json", action="store_true", help="print rows as JSON Lines")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # usage errors exit 2 here (argparse)
+    try:
+        if args.command == "synth":
+            return _synth(args)
+        if args.command == "sql":
+            return _sql(args)
+        paths = Paths(Path(args.exports), Path(args.reports), Path(args.warehouse))
+        if args.command == "health":
+            from distill.health import run_health
+
+            return run_health(paths, quiet=args.quiet, as_json=args.json)
+        return _pipeline(args, paths)
+    except InputError as err:
+        _error(f"input error: {err.path}: {err.problem}")
+        return EXIT_USAGE
+    except UsageError as err:
+        _error(str(err))
+        return EXIT_USAGE
+    except Exception as err:  # noqa: BLE001 - sorted into exit statuses below
+        return _exit_for(err)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_OTHER
+
+
+def _exit_for(err: Exception) -> int:
+    from distill.warehouse import WarehouseBusy
+    from distill.writer import WriteError
+
+    if isinstance(err, WarehouseBusy):
+        _error(str(err))
+        return EXIT_USAGE
+    if isinstance(err, WriteError):
+        _error(f"cannot write {err}")
+        return EXIT_USAGE
+    _error(f"internal error: {err}")
+    traceback.print_exc(file=sys.stderr)
+    return EXIT_OTHER
+
+
+
+def _error(message: str) -> None:
+    print(f"distill: {message}", file=sys.stderr)
+
+
+def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
+    from distill import receipts
+    from distill.dbt import run_build
+    from distill.warehouse import WarehouseLock, read_only
+    from distill.writer import EXPORTS, write_exports
+
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    inputs = Inputs.from_args(args.evidence, args.scored, args.manifest)
+    options = Options(
+        include_review=getattr(args, "include_review", False),
+        include_partial=getattr(args, "include_partial", False),
+        min_gap=getattr(args, "min_gap", 2),
+    )
+    for pattern in (inputs.evidence, inputs.scored, inputs.manifest):
+        if pattern is not None:
+            expand(pattern)  # a missing file or an empty glob is exit 2 before dbt starts
+    stage_names, select = PIPELINE[args.command]
+    stages = [receipts.STAGES[name] for name in stage_names]
+    say = (lambda _m: None) if (args.quiet or args.json) else (lambda m: print(m, flush=True))
+
+    with WarehouseLock(paths.warehouse):
+        outcome = run_build(inputs, options, paths, select, quiet=args.quiet or args.json)
+        if outcome.input_error:
+            raise UsageError(outcome.input_error)
+        if outcome.errors:
+            for message in outcome.errors:
+                _error(message)
+            _error("dbt build failed; nothing was written")
+            return EXIT_OTHER
+        if outcome.failures:
+            with read_only(paths.warehouse) as con:
+                _report_failures(con, outcome)
+            _error(
+                f"{outcome.tests_failed} gate test(s) failed; nothing was written "
+                f"(exports in {paths.exports} are untouched)"
+            )
+            return EXIT_GATE
+        keys = [key for stage in stages for key in stage.exports]
+        exports = [EXPORTS[key] for key in dict.fromkeys(keys)]
+        with read_only(paths.warehouse) as con:
+            written = write_exports(con, paths.exports, exports, progress=say)
+            git = receipts.git_state(Path.cwd())
+            listing = receipts.input_files(con, ("evidence", "scored", "manifest"))
+            duration = int((time.monotonic() - clock) * 1000)
+            made = []
+            for stage in stages:
+                receipt = receipts.build_receipt(
+                    stage=stage,
+                    con=con,
+                    started_at=started,
+                    duration_ms=duration,
+                    git=git,
+                    inputs=inputs,
+                    options=options,
+                    written=written,
+                    outcome=outcome,
+                    input_listing=listing,
+                )
+                receipts.write_receipt(paths.reports, receipt)
+                made.append(receipt)
+        receipts.write_latest(paths.reports)
+    if args.json:
+        print(json.dumps({"command": args.command, "exit": 0, "receipts": made}, indent=2))
+    elif not args.quiet:
+        print(_summary(made, paths))
+    return EXIT_OK
+
+
+def _report_failures(con, outcome) -> None:
+    for failure in outcome.failures:
+        _error(f"FAILED {failure.name}: {failure.message}")
+        if not failure.compiled_sql:
+            continue
+        try:
+            cursor = con.sql(f"select * from ({failure.compiled_sql}) as offending limit 5")
+            columns = cursor.columns
+            for row in cursor.fetchall():
+                shown = ", ".join(f"{c}={_short(v)}" for c, v in zip(columns, row, strict=True))
+                print(f"    offending row: {shown}", file=sys.stderr)
+        except Exception as err:  # the sample is a courtesy; the verdict stands without it
+            print(f"    (could not sample offending rows: {str(err).splitlines()[0]})", file=sys.stderr)
+
+
+def _short(value, width: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _summary(receipts_made: list[dict], paths: Paths) -> str:
+    lines = [f"{'stage':<18} {'in':>9} {'exported':>9} {'quarantined':>11}  top reasons"]
+    for r in receipts_made:
+        c = r["record_counts"]
+        top = sorted(c["by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        reasons = ", ".join(f"{k} {v}" for k, v in top) or "—"
+        lines.append(f"{r['stage']:<18} {c['in']:>9,} {c['exported']:>9,} {c['quarantined']:>11,}  {reasons}")
+        extra = {
+            k: c[k]
+            for k in ("blank_lines", "unscored", "superseded", "by_status")
+            if k in c
+        }
+        if extra:
+            lines.append(f"{'':<18} " + ", ".join(f"{k}: {v}" for k, v in extra.items()))
+    files = sorted({o["path"] for r in receipts_made for o in r["outputs"]})
+    lines.append("")
+    lines.append("written: " + ", ".join(files))
+    lines.append(f"receipts: {paths.reports}/<stage>/receipt.json, {paths.reports}/latest.md")
+    lines.append(f"warehouse: {paths.warehouse}  (distill sql \"select reason, count(*) from quarantine group by 1\")")
+    return "\n".join(lines)
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from distill.synth import write_substrate
+
+    if not 0 <= args.defect_rate <= 1:
+        raise UsageError(f"--defect-rate must be between 0 and 1, got {args.defect_rate}")
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"{out}: {err.strerror or err}") from err
+    started = time.monotonic()
+    counts = write_substrate(out, runs=args.runs, seed=args.seed, defect_rate=args.defect_rate)
+    if args.json:
+        print(json.dumps(counts, indent=2))
+    elif not args.quiet:
+        print(f"wrote {out}/evidence.jsonl, scored_runs.jsonl, repo_manifest.txt "
+              f"in {time.monotonic() - started:.1f} s")
+        for key, value in counts.items():
+            print(f"  {key}: {value}")
+    return EXIT_OK
+
+
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from distill.warehouse import read_only
+
+    with read_only(Path(args.warehouse)) as con:
+        try:
+            cursor = con.sql(args.query)
+        except duckdb.Error as err:
+            raise UsageError(f"query failed: {str(err).splitlines()[0]}") from err
+        if cursor is None:
+            return EXIT_OK
+        columns = cursor.columns
+        rows = cursor.fetchall()
+    if args.json:
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
+        return EXIT_OK
+    print(_table(columns, rows))
+    return EXIT_OK
+
+
+def _table(columns: list[str], rows: list[tuple]) -> str:
+    cells = [[str(c) for c in columns]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [min(60, max(len(row[i]) for row in cells)) for i in range(len(columns))]
+
+    def fmt(row: list[str]) -> str:
+        return "  ".join(
+            (v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths, strict=True)
+        ).rstrip()
+
+    out = [fmt(cells[0]), "  ".join("-" * w for w in widths)]
+    out += [fmt(r) for r in cells[1:]]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

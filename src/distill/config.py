@@ -1,0 +1,63 @@
+"""What one distill command was asked to do: typed, with a comment per field."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+DEFAULT_EVIDENCE = "data/sample/evidence.jsonl"
+DEFAULT_SCORED = "data/sample/scored_runs.jsonl"
+DEFAULT_MANIFEST = "data/sample/repo_manifest.txt"
+
+
+def project_dir() -> Path:
+    """The dbt project distill runs: $DISTILL_PROJECT_DIR, else the checkout this package is in."""
+    env = os.environ.get("DISTILL_PROJECT_DIR")
+    if env:
+        return Path(env).resolve()
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "dbt_project.yml").is_file():
+            return parent
+    raise RuntimeError("distill: cannot find its dbt project; set DISTILL_PROJECT_DIR")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    evidence: str = DEFAULT_EVIDENCE  # path or glob of evidence JSON Lines (SPEC §2.1)
+    scored: str = DEFAULT_SCORED  # path or glob of scored-run JSON Lines (SPEC §2.2)
+    manifest: str | None = None  # repo manifest (SPEC §2.3); None = no manifest
+
+    @classmethod
+    def from_args(cls, evidence: str | None, scored: str | None, manifest: str | None) -> Inputs:
+        """SPEC §2: the sample manifest is the default only while --evidence is left alone.
+        An empty --manifest means no manifest. Relative paths are relative to the cwd."""
+        if manifest is None and evidence is None:
+            manifest = DEFAULT_MANIFEST
+        return cls(
+            evidence=evidence or DEFAULT_EVIDENCE,
+            scored=scored or DEFAULT_SCORED,
+            manifest=manifest or None,
+        )
+
+
+@dataclass(frozen=True)
+class Options:
+    include_review: bool = False  # RAG takes needs_human_review runs (SPEC §4 gate 2)
+    include_partial: bool = False  # SFT takes partially_accepted runs (SPEC §4 gate 2)
+    min_gap: int = 2  # preference rank gap, 1 or 2 (SPEC §4.1)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Paths:
+    exports: Path = field(default_factory=lambda: Path("exports"))  # written datasets
+    reports: Path = field(default_factory=lambda: Path("reports/distillation"))  # receipts
+    warehouse: Path = field(default_factory=lambda: Path("warehouse/distill.duckdb"))  # DuckDB
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target/ beside the warehouse: runs on two warehouses never share one."""
+        return self.warehouse.parent / f".{self.warehouse.name}.dbt-target"

@@ -1,0 +1,154 @@
+"""One `dbt build`, in-process, and what came of it.
+
+Thin over dbt's programmatic interface: build the arguments, call dbtRunner, branch on
+success/exception, and read the per-node results (the same data as target/run_results.json).
+dbt's docs: one invocation at a time per process; dbt-duckdb keeps the warehouse file open
+afterwards (dbt-core#11980), so the connections are closed before anyone else opens it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from distill.config import Inputs, Options, Paths, project_dir
+
+INPUT_ERROR_MARK = "distill input error: "
+
+
+@dataclass
+class TestFailure:
+    name: str  # dbt node name, e.g. firewall_no_rejected_in_sft
+    message: str  # dbt's message ("Got 3 results, configured to fail if != 0")
+    compiled_sql: str | None  # the test's query, to show offending rows
+
+
+@dataclass
+class BuildOutcome:
+    success: bool  # every node ran and every error-severity test passed
+    invocation_id: str | None
+    tests_passed: int = 0
+    tests_warned: int = 0
+    tests_failed: int = 0
+    failures: list[TestFailure] = field(default_factory=list)  # failed tests
+    errors: list[str] = field(default_factory=list)  # models/seeds that errored, with messages
+    input_error: str | None = None  # an unreadable input named by the framing step
+
+
+def dbt_vars(inputs: Inputs, options: Options) -> dict:
+    return {
+        "evidence_path": inputs.evidence,
+        "scored_path": inputs.scored,
+        "manifest_path": inputs.manifest or "",
+        "include_review": options.include_review,
+        "include_partial": options.include_partial,
+        "preference_min_gap": options.min_gap,
+    }
+
+
+def run_build(
+    inputs: Inputs,
+    options: Options,
+    paths: Paths,
+    select: list[str] | None,
+    quiet: bool = False,
+) -> BuildOutcome:
+    """Run `dbt build` (all nodes, or `select` with cautious indirect test selection)."""
+    from dbt.cli.main import dbtRunner
+
+    project = project_dir()
+    args = [
+        "build",
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target-path",
+        str(paths.dbt_target.resolve()),
+        "--log-path",
+        str((paths.dbt_target / "logs").resolve()),
+        "--vars",
+        json.dumps(dbt_vars(inputs, options)),
+    ]
+    if select:
+        # a test runs only when every model it reads was built in this invocation
+        args += ["--select", *select, "--indirect-selection", "cautious"]
+    if quiet:
+        args += ["--quiet"]
+    env_before = os.environ.get("DISTILL_WAREHOUSE")
+    os.environ["DISTILL_WAREHOUSE"] = str(paths.warehouse.resolve())
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+            result = dbtRunner().invoke(args)
+    finally:
+        _release_warehouse()
+        if env_before is None:
+            os.environ.pop("DISTILL_WAREHOUSE", None)
+        else:
+            os.environ["DISTILL_WAREHOUSE"] = env_before
+    return _outcome(result, sink.getvalue())
+
+
+def _release_warehouse() -> None:
+    with contextlib.suppress(Exception):
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        DuckDBConnectionManager.close_all_connections()
+
+
+def _outcome(result, captured: str) -> BuildOutcome:
+    outcome = BuildOutcome(success=bool(result.success), invocation_id=None)
+    if result.exception is not None:
+        outcome.success = False
+        outcome.errors.append(str(result.exception))
+        outcome.input_error = _input_error(str(result.exception))
+        return outcome
+    run = result.result
+    if run is None:
+        return outcome
+    outcome.invocation_id = getattr(getattr(run, "args", None), "invocation_id", None) or getattr(
+        run, "invocation_id", None
+    )
+    with contextlib.suppress(Exception):
+        from dbt.events.functions import get_invocation_id
+
+        outcome.invocation_id = outcome.invocation_id or get_invocation_id()
+    for node_result in run.results:
+        node = node_result.node
+        status = str(node_result.status).lower().split(".")[-1]
+        is_test = node.resource_type in ("test", "unit_test")
+        if is_test:
+            if status == "pass":
+                outcome.tests_passed += 1
+            elif status == "warn":
+                outcome.tests_warned += 1
+            elif status == "error":  # the test itself broke: not a verdict on the data
+                outcome.errors.append(f"{node.name}: {node_result.message}")
+            elif status == "fail":
+                outcome.tests_failed += 1
+                outcome.failures.append(
+                    TestFailure(
+                        name=node.name,
+                        message=str(node_result.message or status),
+                        compiled_sql=getattr(node, "compiled_code", None),
+                    )
+                )
+        elif status == "error":
+            message = str(node_result.message or "")
+            outcome.errors.append(f"{node.name}: {message}")
+            outcome.input_error = outcome.input_error or _input_error(message)
+    if outcome.failures or outcome.errors:
+        outcome.success = False
+    return outcome
+
+
+def _input_error(message: str) -> str | None:
+    if INPUT_ERROR_MARK not in message:
+        return None
+    line = message.split(INPUT_ERROR_MARK, 1)[1].splitlines()[0]
+    return line.strip()

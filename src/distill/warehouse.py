@@ -1,0 +1,69 @@
+"""The warehouse file: one writer at a time, and read-only access for everything else."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+
+class WarehouseBusy(Exception):
+    """Another distill run holds the warehouse: SPEC §7 exit status 2."""
+
+
+class WarehouseLock:
+    """An exclusive advisory lock on `<warehouse>.lock`, holding the owner's pid.
+
+    DuckDB's own file lock would make a second run fail deep inside dbt with an IO error; this
+    one fails first, with the pid of the run that holds it, and is released by the kernel when
+    its holder dies (kill -9 included), so it never goes stale."""
+
+    def __init__(self, warehouse: Path):
+        self.path = warehouse.parent / f"{warehouse.name}.lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> WarehouseLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise WarehouseBusy(f"{self.path}: cannot create the lock file ({err.strerror})") from err
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise WarehouseBusy(
+                f"warehouse {self.path.parent / self.path.name.removesuffix('.lock')} is in use "
+                f"by another distill run (pid {holder})"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, 0)
+            os.close(self.fd)  # closing releases the flock
+            self.fd = None
+
+
+@contextlib.contextmanager
+def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    if not warehouse.is_file():
+        raise WarehouseBusy(f"no warehouse at {warehouse}: run `distill export-all` first")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException as err:
+        raise WarehouseBusy(f"{warehouse}: {str(err).splitlines()[0]}") from err
+    try:
+        con.execute("set preserve_insertion_order = false")
+        yield con
+    finally:
+        con.close()

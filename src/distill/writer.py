@@ -1,0 +1,252 @@
+"""Write the export files from the warehouse: sorted, byte-stable, atomic, all or none.
+
+Each file is streamed by DuckDB's COPY (never held in Python) into a temp file of its own in
+the target folder, its row count checked against the relation, and fsynced. Only when every
+file of the command is written does any rename happen. A commit journal, written before the
+first rename, lets the next run finish the renames a crash interrupted (roll forward), so a
+command's set of files is never left half old and half new once distill has started again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+JOURNAL = ".distill-commit.json"
+TMP_MARK = ".tmp-"
+CHANGED_IDS_LISTED = 1000  # added ids listed in a receipt; removed (retracted) ids: all
+
+
+@dataclass(frozen=True)
+class Export:
+    key: str  # short name: rag, sft, preference, quarantine_ingest, ...
+    relation: str  # warehouse relation holding the rows, with an `id` column
+    path: str  # file path under the exports folder (SPEC §1)
+
+
+EXPORTS = {
+    e.key: e
+    for e in [
+        Export("rag", "rag_samples", "rag/playbooks.jsonl"),
+        Export("sft", "sft_samples", "sft/instruction_response.jsonl"),
+        Export("preference", "preference_pairs", "preference/chosen_rejected.jsonl"),
+        Export("quarantine_ingest", "quarantine_ingest", "quarantine/ingest.jsonl"),
+        Export("quarantine_rag", "quarantine_rag", "quarantine/rag.jsonl"),
+        Export("quarantine_sft", "quarantine_sft", "quarantine/sft.jsonl"),
+        Export("quarantine_preference", "quarantine_preference", "quarantine/preference.jsonl"),
+    ]
+}
+
+
+class WriteError(Exception):
+    """The exports folder cannot be written: SPEC §7 exit status 2, naming the path."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+
+
+@dataclass
+class Changes:
+    added: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    added_ids: list[str] = field(default_factory=list)  # the first CHANGED_IDS_LISTED
+    removed_ids: list[str] = field(default_factory=list)  # every retracted id
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "added_ids": self.added_ids,
+            "added_ids_truncated": self.added > len(self.added_ids),
+            "retracted_ids": self.removed_ids,
+        }
+
+
+@dataclass
+class Written:
+    export: Export
+    path: Path  # final path
+    rows: int
+    bytes: int
+    sha256: str
+    changes: Changes
+
+
+def sql_literal(value: str) -> str:
+    """A SQL string literal: the only way a path reaches SQL here (COPY takes no parameter)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(8 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _fsync_path(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(exports_dir: Path) -> list[str]:
+    """Finish an interrupted commit (roll forward), then remove temp files of dead runs.
+    Returns what was done, for the log."""
+    done: list[str] = []
+    journal = exports_dir / JOURNAL
+    if journal.is_file():
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        for tmp, final in plan["renames"]:
+            if os.path.exists(tmp):
+                os.replace(tmp, final)
+                done.append(f"completed {final}")
+        for folder in {str(Path(final).parent) for _, final in plan["renames"]}:
+            _fsync_path(Path(folder), directory=True)
+        journal.unlink()
+    if exports_dir.is_dir():
+        leftovers = [*exports_dir.glob(f"*/.*{TMP_MARK}*"), *exports_dir.glob(f".*{TMP_MARK}*")]
+        for leftover in leftovers:
+            pid = leftover.name.rsplit(TMP_MARK, 1)[1].split("-", 1)[0]
+            if not pid.isdigit() or not _pid_alive(int(pid)):
+                leftover.unlink(missing_ok=True)
+                done.append(f"removed leftover {leftover}")
+    return done
+
+
+def _changes(con: duckdb.DuckDBPyConnection, relation: str, old: Path) -> Changes:
+    if not old.is_file() or old.stat().st_size == 0:
+        count = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
+        ids = [
+            r[0]
+            for r in con.sql(
+                f"select id from {relation} order by id limit {CHANGED_IDS_LISTED}"
+            ).fetchall()
+        ]
+        return Changes(added=count, added_ids=ids)
+    old_ids = (
+        f"select distinct id from read_json({sql_literal(str(old))}, format='newline_delimited',"
+        " columns={'id': 'varchar'}, ignore_errors=true) where id is not null"
+    )
+    row = con.execute(
+        f"""
+        with old_ids as ({old_ids}), new_ids as (select id from {relation})
+        select
+            count(*) filter (where old_ids.id is null),
+            count(*) filter (where new_ids.id is null),
+            count(*) filter (where old_ids.id is not null and new_ids.id is not null),
+            list(new_ids.id order by new_ids.id) filter (where old_ids.id is null),
+            list(old_ids.id order by old_ids.id) filter (where new_ids.id is null)
+        from new_ids full outer join old_ids on new_ids.id = old_ids.id
+        """
+    ).fetchall()[0]
+    return Changes(
+        added=row[0],
+        removed=row[1],
+        unchanged=row[2],
+        added_ids=(row[3] or [])[:CHANGED_IDS_LISTED],
+        removed_ids=row[4] or [],
+    )
+
+
+def write_exports(
+    con: duckdb.DuckDBPyConnection, exports_dir: Path, exports: list[Export], progress=None
+) -> list[Written]:
+    """Write every export of one command, all or none (see the module docstring)."""
+    recover(exports_dir)
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staged: list[tuple[Export, Path, Path, int]] = []
+    committing = False
+    try:
+        for export in exports:
+            final = exports_dir / export.path
+            try:
+                final.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise WriteError(final.parent, err.strerror or str(err)) from err
+            tmp = final.parent / f".{final.name}{TMP_MARK}{token}"
+            staged.append((export, final, tmp, 0))
+            expected = con.execute(f"select count(*) from {export.relation}").fetchall()[0][0]
+            try:
+                written = con.execute(
+                    f"copy (select * from {export.relation} order by id) "
+                    f"to {sql_literal(str(tmp))} (format json)"
+                ).fetchall()[0][0]
+                if not tmp.exists():  # DuckDB writes no file for zero rows on some versions
+                    tmp.touch()
+                _fsync_path(tmp)
+            except (duckdb.IOException, OSError) as err:
+                raise WriteError(tmp, str(err).splitlines()[0]) from err
+            if written != expected:
+                raise WriteError(tmp, f"wrote {written} rows, expected {expected}")
+            staged[-1] = (export, final, tmp, written)
+            if progress:
+                progress(f"wrote {written:>9,} rows  {final}")
+        results = []
+        for export, final, tmp, rows in staged:
+            digest, size = sha256_file(tmp)
+            changes = _changes(con, export.relation, final)
+            results.append(Written(export, final, rows, size, digest, changes))
+        committing = True
+        _commit(exports_dir, [(tmp, final) for _, final, tmp, _ in staged])
+        return results
+    except BaseException:
+        if committing and (exports_dir / JOURNAL).exists():
+            raise  # the journal names these temps: the next run rolls the commit forward
+        for _, _, tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+
+
+def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:
+    journal = exports_dir / JOURNAL
+    tmp_journal = exports_dir / f".{JOURNAL}{TMP_MARK}{os.getpid()}"
+    plan = {"renames": [[str(tmp), str(final)] for tmp, final in renames]}
+    tmp_journal.write_text(json.dumps(plan), encoding="utf-8")
+    _fsync_path(tmp_journal)
+    os.replace(tmp_journal, journal)
+    _fsync_path(exports_dir, directory=True)
+    for tmp, final in renames:
+        os.replace(tmp, final)
+    for folder in {final.parent for _, final in renames}:
+        _fsync_path(folder, directory=True)
+    journal.unlink()
+    _fsync_path(exports_dir, directory=True)
+
+
+def write_json_atomic(path: Path, payload: dict | str) -> None:
+    """A small file (receipt, summary) written whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}{TMP_MARK}{os.getpid()}"
+    text = payload if isinstance(payload, str) else json.dumps(payload, indent=2) + "\n"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
