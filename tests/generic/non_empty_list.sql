@@ -1,0 +1,16 @@
+{#-
+  A list column that must hold at least one entry, none of them blank (quarantine `errors`,
+  SPEC §5). Returns every row whose list is null, empty, or has a blank entry.
+-#}
+{% test non_empty_list(model, column_name) %}
+select {{ column_name }} as bad_list
+from {{ model }}
+where
+    {{ column_name }} is null
+    or {{ distill.list_len(column_name) }} = 0
+    or exists (
+        select 1
+        from unnest({{ column_name }}) as entries (entry)
+        where {{ distill.is_blank('entries.entry') }}
+    )
+{% endtest %}

@@ -1,0 +1,60 @@
+{#
+  Primary key of stg_substrate__lines: one row per (input_kind, input_file, input_line), none
+  of them null, and exactly one marker row (input_line = 0, no bytes) per file. A singular test
+  because the model's YAML entry belongs to the staging model's author.
+#}
+with
+
+lines as (
+    select * from {{ ref('stg_substrate__lines') }}
+),
+
+duplicated as (
+    select
+        input_kind,
+        input_file,
+        input_line,
+        'the key (input_kind, input_file, input_line) repeats ' || count(*) || ' times' as violation
+    from lines
+    group by input_kind, input_file, input_line
+    having count(*) > 1
+),
+
+null_keys as (
+    select
+        input_kind,
+        input_file,
+        input_line,
+        'a key column is null' as violation
+    from lines
+    where input_kind is null or input_file is null or input_line is null
+),
+
+bad_markers as (
+    select
+        input_kind,
+        input_file,
+        null as input_line,
+        'the file has ' || count(*) filter (where input_line = 0) || ' marker rows' as violation
+    from lines
+    group by input_kind, input_file
+    having count(*) filter (where input_line = 0) <> 1
+),
+
+marker_with_bytes as (
+    select
+        input_kind,
+        input_file,
+        input_line,
+        'the marker row carries bytes' as violation
+    from lines
+    where input_line = 0 and raw is not null
+)
+
+select * from duplicated
+union all
+select * from null_keys
+union all
+select * from bad_markers
+union all
+select * from marker_with_bytes
