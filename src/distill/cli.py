@@ -24,8 +24,14 @@ EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER = 0, 1, 2, 3
 PIPELINE = {
     "build-evidence": (("build-evidence",), ["+int_input_files_accounted", "+int_scores_resolved"]),
     "score": (("score",), ["+int_input_files_accounted", "+int_scores_resolved"]),
-    "export-rag": (("export-rag",), ["+rag_samples", "+quarantine_rag", "+int_input_files_accounted"]),
-    "export-sft": (("export-sft",), ["+sft_samples", "+quarantine_sft", "+int_input_files_accounted"]),
+    "export-rag": (
+        ("export-rag",),
+        ["+rag_samples", "+quarantine_rag", "+int_input_files_accounted"],
+    ),
+    "export-sft": (
+        ("export-sft",),
+        ["+sft_samples", "+quarantine_sft", "+int_input_files_accounted"],
+    ),
     "export-preference": (
         ("export-preference",),
         [
@@ -92,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     inputs.add_argument("--scored", help="scored runs JSON Lines: path or glob")
     inputs.add_argument(
         "--manifest",
-        help="repo manifest (default: the sample's, only while --evidence is the default; '' for none)",
+        help="repo manifest (default: the sample's while --evidence is the default; '' = none)",
     )
 
     def pipeline(name: str, help_text: str, *flags: str) -> None:
@@ -107,7 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
             )
         if "gap" in flags:
             sub.add_argument(
-                "--min-gap", type=_min_gap, default=2, help="preference rank gap: 1 or 2 (default 2)"
+                "--min-gap",
+                type=_min_gap,
+                default=2,
+                help="preference rank gap: 1 or 2 (default 2)",
             )
 
     pipeline("build-evidence", "stage and validate evidence; ingest quarantine")
@@ -158,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         _error(str(err))
         return EXIT_USAGE
-    except Exception as err:  # noqa: BLE001 - sorted into exit statuses below
+    except Exception as err:
         return _exit_for(err)
     except KeyboardInterrupt:
         _error("interrupted")
@@ -178,7 +187,6 @@ def _exit_for(err: Exception) -> int:
     _error(f"internal error: {err}")
     traceback.print_exc(file=sys.stderr)
     return EXIT_OTHER
-
 
 
 def _error(message: str) -> None:
@@ -266,7 +274,10 @@ def _report_failures(con, outcome) -> None:
                 shown = ", ".join(f"{c}={_short(v)}" for c, v in zip(columns, row, strict=True))
                 print(f"    offending row: {shown}", file=sys.stderr)
         except Exception as err:  # the sample is a courtesy; the verdict stands without it
-            print(f"    (could not sample offending rows: {str(err).splitlines()[0]})", file=sys.stderr)
+            print(
+                f"    (could not sample offending rows: {str(err).splitlines()[0]})",
+                file=sys.stderr,
+            )
 
 
 def _short(value, width: int = 80) -> str:
@@ -280,19 +291,20 @@ def _summary(receipts_made: list[dict], paths: Paths) -> str:
         c = r["record_counts"]
         top = sorted(c["by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         reasons = ", ".join(f"{k} {v}" for k, v in top) or "—"
-        lines.append(f"{r['stage']:<18} {c['in']:>9,} {c['exported']:>9,} {c['quarantined']:>11,}  {reasons}")
-        extra = {
-            k: c[k]
-            for k in ("blank_lines", "unscored", "superseded", "by_status")
-            if k in c
-        }
+        lines.append(
+            f"{r['stage']:<18} {c['in']:>9,} {c['exported']:>9,} {c['quarantined']:>11,}  {reasons}"
+        )
+        extra = {k: c[k] for k in ("blank_lines", "unscored", "superseded", "by_status") if k in c}
         if extra:
             lines.append(f"{'':<18} " + ", ".join(f"{k}: {v}" for k, v in extra.items()))
     files = sorted({o["path"] for r in receipts_made for o in r["outputs"]})
     lines.append("")
     lines.append("written: " + ", ".join(files))
     lines.append(f"receipts: {paths.reports}/<stage>/receipt.json, {paths.reports}/latest.md")
-    lines.append(f"warehouse: {paths.warehouse}  (distill sql \"select reason, count(*) from quarantine group by 1\")")
+    lines.append(
+        f"warehouse: {paths.warehouse}"
+        '  (distill sql "select reason, count(*) from quarantine group by 1")'
+    )
     return "\n".join(lines)
 
 
@@ -311,8 +323,10 @@ def _synth(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(counts, indent=2))
     elif not args.quiet:
-        print(f"wrote {out}/evidence.jsonl, scored_runs.jsonl, repo_manifest.txt "
-              f"in {time.monotonic() - started:.1f} s")
+        print(
+            f"wrote {out}/evidence.jsonl, scored_runs.jsonl, repo_manifest.txt "
+            f"in {time.monotonic() - started:.1f} s"
+        )
         for key, value in counts.items():
             print(f"  {key}: {value}")
     return EXIT_OK
@@ -346,7 +360,8 @@ def _table(columns: list[str], rows: list[tuple]) -> str:
 
     def fmt(row: list[str]) -> str:
         return "  ".join(
-            (v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths, strict=True)
+            (v if len(v) <= w else v[: w - 1] + "…").ljust(w)
+            for v, w in zip(row, widths, strict=True)
         ).rstrip()
 
     out = [fmt(cells[0]), "  ".join("-" * w for w in widths)]

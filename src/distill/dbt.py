@@ -13,7 +13,6 @@ import io
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from distill.config import Inputs, Options, Paths, project_dir
 
@@ -73,6 +72,10 @@ def run_build(
         str((paths.dbt_target / "logs").resolve()),
         "--vars",
         json.dumps(dbt_vars(inputs, options)),
+        # Unit tests prove the SQL on fixed fixtures (make test runs them); an export run tests
+        # the data. They also assume the default options, which an export may change.
+        "--exclude-resource-type",
+        "unit_test",
     ]
     if select:
         # a test runs only when every model it reads was built in this invocation
@@ -135,7 +138,11 @@ def _outcome(result, captured: str) -> BuildOutcome:
                     TestFailure(
                         name=node.name,
                         message=str(node_result.message or status),
-                        compiled_sql=getattr(node, "compiled_code", None),
+                        # a data test's query returns the offending rows; a unit test's
+                        # message already holds its expected-vs-actual diff
+                        compiled_sql=getattr(node, "compiled_code", None)
+                        if node.resource_type == "test"
+                        else None,
                     )
                 )
         elif status == "error":

@@ -18,7 +18,14 @@ from pathlib import Path
 from distill.writer import EXPORTS, recover, sha256_file
 
 US = "\x1f"
-WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+# SPEC §2 whitespace: U+0009-U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+# U+2029, U+202F, U+205F, U+3000
+WS = "".join(
+    [chr(c) for c in range(0x09, 0x0E)]
+    + [" ", "\x85", "\xa0", "\u1680"]
+    + [chr(c) for c in range(0x2000, 0x200B)]
+    + ["\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]
+)
 ID_RE = re.compile(r"^(rag|sft|pref|q)-[0-9a-f]{16}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 RANK = {"accepted": 3, "partially_accepted": 2, "rejected": 1}
@@ -142,8 +149,12 @@ def _check_preference(row: dict, options: dict) -> list[str]:
     if blank(row["prompt"]) or blank(row["chosen"]) or blank(row["rejected"]):
         problems.append("invariant 4: blank prompt, chosen or rejected")
     prov = row["provenance"]
-    if not (isinstance(prov, dict) and list(prov) == ["chosen", "rejected"]
-            and _provenance_complete(prov["chosen"]) and _provenance_complete(prov["rejected"])):
+    if not (
+        isinstance(prov, dict)
+        and list(prov) == ["chosen", "rejected"]
+        and _provenance_complete(prov["chosen"])
+        and _provenance_complete(prov["rejected"])
+    ):
         problems.append("invariant 5: provenance incomplete")
     elif row["id"] != "pref-" + hex16(
         row["chosen_run_id"], prov["chosen"]["sig_hash"],
@@ -243,9 +254,11 @@ def run_health(paths, quiet: bool = False, as_json: bool = False) -> int:
         if entry is None:
             check.fail(f"{path}: not listed in the {stage} receipt")
             continue
-        digest, size = sha256_file(path)
+        digest, _ = sha256_file(path)
         if digest != entry["sha256"]:
-            check.fail(f"{path}: sha256 {digest[:12]}… differs from the receipt's {entry['sha256'][:12]}…")
+            check.fail(
+                f"{path}: sha256 {digest[:12]}… differs from the receipt's {entry['sha256'][:12]}…"
+            )
         rows = check_file(key, path, receipt.get("options", {}), check)
         if rows != entry["rows"]:
             check.fail(f"{path}: {rows} rows, the receipt says {entry['rows']}")

@@ -83,7 +83,7 @@ def _open(path: str, root: str):
     try:
         if path.endswith(".gz"):
             return gzip.open(full, "rb")
-        return open(full, "rb", buffering=0)  # noqa: SIM115 - closed by the caller
+        return open(full, "rb", buffering=0)
     except OSError as err:
         raise InputError(path, err.strerror or str(err)) from err
 
@@ -103,7 +103,12 @@ def frame_file(kind: str, path: str, root: str = ".") -> Iterator[pa.RecordBatch
     """Yield the lines of one file as Arrow batches of SCHEMA, in file order, after one marker
     row (input_line 0, raw null) that stands for the file itself, even when it is empty."""
     yield pa.record_batch(
-        [pa.array([kind]), pa.array([path]), pa.array([0], pa.int64()), pa.nulls(1, pa.large_binary())],
+        [
+            pa.array([kind]),
+            pa.array([path]),
+            pa.array([0], pa.int64()),
+            pa.nulls(1, pa.large_binary()),
+        ],
         schema=SCHEMA,
     )
     line_no = 0

@@ -94,7 +94,9 @@ def record_counts(con: duckdb.DuckDBPyConnection, stage: str) -> dict:
         "export-sft": "int_sft_gated",
         "export-preference": "int_preference_pairs_gated",
     }[stage]
-    total, exported = _q(con, f"select count(*), count(*) filter (where reason is null) from {gated}")[0]
+    total, exported = _q(
+        con, f"select count(*), count(*) filter (where reason is null) from {gated}"
+    )[0]
     counts = {
         "in": int(total),
         "exported": int(exported),
@@ -110,7 +112,8 @@ def record_counts(con: duckdb.DuckDBPyConnection, stage: str) -> dict:
         counts["candidate_pairs"] = int(total)
         counts["by_status"] = _by(
             con,
-            "select preference_status, count(*) from int_preference_run_status group by 1 order by 1",
+            "select preference_status, count(*) from int_preference_run_status"
+            " group by 1 order by 1",
         )
         counts["by_category"] = _by(
             con,
@@ -252,7 +255,7 @@ def write_latest(reports_dir: Path) -> Path:
         removed = sum(c["removed"] for c in changes)
         rows.append(
             f"| {name} | {r['started_at']} | {counts['in']} | {counts['exported']} |"
-            f" {counts['quarantined']} ({reasons}) | +{added} / −{removed} |"
+            f" {counts['quarantined']} ({reasons}) | +{added} / -{removed} |"
             f" {'pass' if r['validation_pass'] else 'FAIL'} · {outputs} |"
         )
     text = "\n".join(
@@ -262,7 +265,8 @@ def write_latest(reports_dir: Path) -> Path:
             f"Written {datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}."
             " Each row is the latest `receipt.json` of a stage.",
             "",
-            "| stage | started | in | exported | quarantined (by reason) | changes | tests · files |",
+            "| stage | started | in | exported | quarantined (by reason) | changes"
+            " | tests · files |",
             "|---|---|---|---|---|---|---|",
             *rows,
             "",

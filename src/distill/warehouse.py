@@ -31,7 +31,9 @@ class WarehouseLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
-            raise WarehouseBusy(f"{self.path}: cannot create the lock file ({err.strerror})") from err
+            raise WarehouseBusy(
+                f"{self.path}: cannot create the lock file ({err.strerror})"
+            ) from err
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

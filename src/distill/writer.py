@@ -224,7 +224,19 @@ def write_exports(
         raise
 
 
+def _fault_point(name: str) -> None:
+    """Fault injection for the crash tests: with DISTILL_FAULT=<name>, announce the point by
+    creating $DISTILL_FAULT_MARKER and wait there to be killed. Inert otherwise."""
+    if os.environ.get("DISTILL_FAULT") != name:
+        return
+    import time
+
+    Path(os.environ["DISTILL_FAULT_MARKER"]).touch()
+    time.sleep(60)
+
+
 def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:
+    _fault_point("before-commit")  # every temp written and fsynced, nothing renamed
     journal = exports_dir / JOURNAL
     tmp_journal = exports_dir / f".{JOURNAL}{TMP_MARK}{os.getpid()}"
     plan = {"renames": [[str(tmp), str(final)] for tmp, final in renames]}
@@ -232,8 +244,10 @@ def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:
     _fsync_path(tmp_journal)
     os.replace(tmp_journal, journal)
     _fsync_path(exports_dir, directory=True)
-    for tmp, final in renames:
+    for number, (tmp, final) in enumerate(renames):
         os.replace(tmp, final)
+        if number == 0:
+            _fault_point("mid-commit")  # the journal says what is left to rename
     for folder in {final.parent for _, final in renames}:
         _fsync_path(folder, directory=True)
     journal.unlink()

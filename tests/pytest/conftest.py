@@ -123,3 +123,46 @@ def score(run_id: str, category: str, **fields) -> dict:
     }
     record.update(fields)
     return record
+
+
+def small_substrate(root: Path) -> Path:
+    """A few runs: one task with accepted/partial/rejected attempts, review and orphan runs."""
+    write_jsonl(
+        root / "in/evidence.jsonl",
+        [
+            evidence("a1", task_id="T1", text="## Fix\n\nUse a bounded channel."),
+            evidence("p1", task_id="T1", text="## Fix\n\nMaybe a channel."),
+            evidence("r1", task_id="T1", text="## Fix\n\nIgnore the error."),
+            evidence("a2", task_id="T2", text="Accepted answer é — two."),
+            evidence("n1", task_id="T2", text="Needs review."),
+        ],
+    )
+    write_jsonl(
+        root / "in/scored.jsonl",
+        [
+            score("a1", "accepted"),
+            score("p1", "partially_accepted"),
+            score("r1", "rejected"),
+            score("a2", "accepted"),
+            score("n1", "needs_human_review"),
+            score("orphan", "accepted"),
+        ],
+    )
+    write_manifest(root / "in/manifest.txt")
+    return root
+
+
+def write_manifest(path: Path) -> Path:
+    path.write_text("crates/a/src/lib.rs\n", encoding="utf-8")
+    return path
+
+
+SMALL_ARGS = ["--evidence", "in/evidence.jsonl", "--scored", "in/scored.jsonl",
+              "--manifest", "in/manifest.txt"]  # fmt: skip
+
+
+def file_bytes(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "exports").rglob("*.jsonl"))
+    }

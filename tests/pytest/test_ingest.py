@@ -173,7 +173,9 @@ def test_gzip_input_reads_like_plain(tmp_path, distill):
 
 
 def test_truncated_gzip_is_an_input_error_naming_the_file(tmp_path, distill):
-    data = gzip.compress(b"".join(json.dumps(evidence(f"t{i}")).encode() + b"\n" for i in range(500)))
+    data = gzip.compress(
+        b"".join(json.dumps(evidence(f"t{i}")).encode() + b"\n" for i in range(500))
+    )
     (tmp_path / "e.jsonl.gz").write_bytes(data[: len(data) // 2])
     write_jsonl(tmp_path / "s.jsonl", [score("t1", "accepted")])
     result = distill(

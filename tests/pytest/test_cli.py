@@ -1,0 +1,105 @@
+"""SPEC §7: the command line. Exit statuses, messages that name the file, read-only SQL,
+one writer per warehouse."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import SMALL_ARGS, run_inprocess, run_process, small_substrate
+
+from distill.warehouse import WarehouseLock
+
+
+def test_missing_input_file_exits_2_naming_it(tmp_path):
+    result = run_inprocess(["build-evidence", "--evidence", "nope.jsonl"], tmp_path)
+    assert result.code == 2
+    assert "nope.jsonl: no such file" in result.err
+
+
+def test_glob_matching_nothing_exits_2_naming_it(tmp_path):
+    small_substrate(tmp_path)
+    result = run_inprocess(
+        ["export-rag", "--evidence", "in/*.jsonl.gz", "--scored", "in/scored.jsonl"], tmp_path
+    )
+    assert result.code == 2
+    assert "in/*.jsonl.gz: the glob matches no file" in result.err
+
+
+def test_min_gap_outside_1_and_2_is_a_usage_error(tmp_path):
+    result = run_inprocess(["export-preference", "--min-gap", "3"], tmp_path)
+    assert result.code == 2
+    assert "must be 1 or 2" in result.err
+
+
+def test_sql_answers_and_cannot_write(tmp_path):
+    small_substrate(tmp_path)
+    assert run_inprocess(["build-evidence", "--quiet", *SMALL_ARGS], tmp_path).code == 0
+    answer = run_inprocess(
+        ["sql", "select reason, count(*) as n from quarantine_ingest group by 1"], tmp_path
+    )
+    assert answer.code == 0, answer.err
+    assert "(0 rows)" in answer.out
+    refused = run_inprocess(["sql", "drop table quarantine_ingest"], tmp_path)
+    assert refused.code == 2
+    assert "read-only" in refused.err.lower()
+    still = run_inprocess(["sql", "select count(*) from quarantine_ingest"], tmp_path)
+    assert still.code == 0
+
+
+def test_sql_without_a_warehouse_exits_2(tmp_path):
+    result = run_inprocess(["sql", "select 1"], tmp_path)
+    assert result.code == 2
+    assert "no warehouse at warehouse/distill.duckdb" in result.err
+
+
+def test_second_run_on_a_busy_warehouse_exits_2_naming_the_holder(tmp_path):
+    small_substrate(tmp_path)
+    with WarehouseLock(tmp_path / "warehouse/distill.duckdb"):
+        result = run_process(["export-all", "--quiet", *SMALL_ARGS], tmp_path)
+    assert result.returncode == 2
+    assert f"is in use by another distill run (pid {os.getpid()})" in result.stderr
+
+
+def test_unwritable_export_folder_exits_2_naming_it(tmp_path):
+    small_substrate(tmp_path)
+    (tmp_path / "blocked").write_text("a file where the export folder should be")
+    result = run_inprocess(["export-rag", "--quiet", "--exports", "blocked", *SMALL_ARGS], tmp_path)
+    assert result.code == 2
+    assert "blocked" in result.err
+
+
+def test_summary_table_names_counts_and_paths(tmp_path):
+    small_substrate(tmp_path)
+    result = run_process(["export-rag", *SMALL_ARGS], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "export-rag" in result.stdout
+    assert "exports/rag/playbooks.jsonl" in result.stdout
+    assert "wrote" in result.stdout
+
+
+def test_json_summary_is_machine_readable(tmp_path):
+    small_substrate(tmp_path)
+    result = run_inprocess(["export-sft", "--json", *SMALL_ARGS], tmp_path)
+    assert result.code == 0, result.err
+    summary = result.json()
+    (receipt,) = summary["receipts"]
+    assert receipt["stage"] == "export-sft"
+    assert receipt["record_counts"]["exported"] == 2  # a1 and a2: the accepted runs
+
+
+def test_paths_with_quotes_spaces_and_sql_reach_duckdb_quoted(tmp_path):
+    odd = "odd dir; it's $(x) é'; drop table quarantine; --"
+    small_substrate(tmp_path / odd)
+    args = [
+        "--evidence", f"{odd}/in/evidence.jsonl", "--scored", f"{odd}/in/scored.jsonl",
+        "--manifest", f"{odd}/in/manifest.txt", "--exports", f"{odd}/exports",
+        "--reports", f"{odd}/reports", "--warehouse", f"{odd}/w.duckdb",
+    ]  # fmt: skip
+    result = run_inprocess(["export-all", "--quiet", *args], tmp_path)
+    assert result.code == 0, result.err
+    assert (tmp_path / odd / "exports/rag/playbooks.jsonl").stat().st_size > 0
+    count = run_inprocess(
+        ["sql", "select count(*) from quarantine", "--warehouse", f"{odd}/w.duckdb"], tmp_path
+    )
+    assert count.code == 0 and "(1 row)" in count.out
+    assert run_inprocess(["health", *args[6:]], tmp_path).code == 0
