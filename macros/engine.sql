@@ -93,11 +93,7 @@
 {% macro compact_list(exprs) %}{{ return(adapter.dispatch('compact_list', 'distill')(exprs)) }}{% endmacro %}
 {% macro default__compact_list(exprs) %}{{ distill._unsupported('compact_list') }}{% endmacro %}
 {% macro duckdb__compact_list(exprs) -%}
-  list_filter([
-    {%- for e in exprs %}
-      {{ e }}{% if not loop.last %},{% endif %}
-    {%- endfor %}
-  ], lambda x: x is not null)
+  list_filter([{% for e in exprs %}{{ e }}{% if not loop.last %}, {% endif %}{% endfor %}], lambda x: x is not null)
 {%- endmacro %}
 
 {% macro list_len(expr) %}{{ return(adapter.dispatch('list_len', 'distill')(expr)) }}{% endmacro %}
@@ -118,7 +114,8 @@
 {% macro first_non_blank_line(expr) %}{{ return(adapter.dispatch('first_non_blank_line', 'distill')(expr)) }}{% endmacro %}
 {% macro default__first_non_blank_line(expr) %}{{ distill._unsupported('first_non_blank_line') }}{% endmacro %}
 {% macro duckdb__first_non_blank_line(expr) -%}
-  list_filter(string_split({{ expr }}, chr(10)), lambda l: not {{ distill.is_blank('l') }})[1]
+  {#- the first line holding a character outside the whitespace set; one linear scan -#}
+  nullif(regexp_extract({{ expr }}, '(?:^|\n)([^\n]*?[^\t-\r \x{85}\p{Zs}\x{2028}\x{2029}][^\n]*)', 1), '')
 {%- endmacro %}
 
 {#- Apply a SQL expression of `var` to every entry of a list. -#}

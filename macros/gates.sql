@@ -71,11 +71,7 @@
   `reason` is the first failing gate's, `errors` one message per failing gate (SPEC §4).
 -#}
 {% macro gate_reason(gates) -%}
-  case
-    {%- for reason, fails, message in gates %}
-    when {{ fails }} then '{{ reason }}'
-    {%- endfor %}
-  end
+  case {% for reason, fails, message in gates %}when {{ fails }} then '{{ reason }}' {% endfor %}end
 {%- endmacro %}
 
 {% macro gate_errors(gates) -%}

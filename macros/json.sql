@@ -35,33 +35,47 @@
 {% macro default__list_at(expr, i) %}{{ distill._unsupported('list_at') }}{% endmacro %}
 {% macro duckdb__list_at(expr, i) %}{{ expr }}[{{ i }}]{% endmacro %}
 
-{#-
-  The first key that occurs twice in the object at `path` ('$' for the document), or null.
-  SPEC §2.5: checked in the top-level object and in provenance and context themselves only.
--#}
-{% macro json_duplicate_key(expr, path) %}{{ return(adapter.dispatch('json_duplicate_key', 'distill')(expr, path)) }}{% endmacro %}
-{% macro default__json_duplicate_key(expr, path) %}{{ distill._unsupported('json_duplicate_key') }}{% endmacro %}
-{% macro duckdb__json_duplicate_key(expr, path) -%}
-  list_filter(json_keys({{ expr }}, '{{ path }}'), lambda k, i: list_position(json_keys({{ expr }}, '{{ path }}'), k) < i)[1]
+{#- The keys (a list per path) of the objects at several paths, in one parse; [] where none. -#}
+{% macro json_keys_at(expr, paths) %}{{ return(adapter.dispatch('json_keys_at', 'distill')(expr, paths)) }}{% endmacro %}
+{% macro default__json_keys_at(expr, paths) %}{{ distill._unsupported('json_keys_at') }}{% endmacro %}
+{% macro duckdb__json_keys_at(expr, paths) -%}
+  json_keys({{ expr }}, [{% for p in paths %}'{{ p }}'{% if not loop.last %}, {% endif %}{% endfor %}])
+{%- endmacro %}
+
+{#- The JSON values (as JSON text) at several paths, in one parse; null where missing. -#}
+{% macro json_values_at(expr, paths) %}{{ return(adapter.dispatch('json_values_at', 'distill')(expr, paths)) }}{% endmacro %}
+{% macro default__json_values_at(expr, paths) %}{{ distill._unsupported('json_values_at') }}{% endmacro %}
+{% macro duckdb__json_values_at(expr, paths) -%}
+  json_extract({{ expr }}, [{% for p in paths %}'{{ p }}'{% if not loop.last %}, {% endif %}{% endfor %}])
 {%- endmacro %}
 
 {#-
-  The string entries of the JSON array at `path`, in order: `strings` keeps only the string
-  entries (context.matrix), and `all_strings` says whether every entry is a string (file_refs).
+  The first entry of a list (of keys) that occurs twice, or null. SPEC §2.5: checked in the
+  top-level object and in provenance and context themselves only.
 -#}
-{% macro json_array_strings(expr, path) %}{{ return(adapter.dispatch('json_array_strings', 'distill')(expr, path)) }}{% endmacro %}
-{% macro default__json_array_strings(expr, path) %}{{ distill._unsupported('json_array_strings') }}{% endmacro %}
-{% macro duckdb__json_array_strings(expr, path) -%}
+{% macro first_duplicate(list_expr) %}{{ return(adapter.dispatch('first_duplicate', 'distill')(list_expr)) }}{% endmacro %}
+{% macro default__first_duplicate(list_expr) %}{{ distill._unsupported('first_duplicate') }}{% endmacro %}
+{% macro duckdb__first_duplicate(list_expr) -%}
+  case when list_unique({{ list_expr }}) < len({{ list_expr }}) then list_filter({{ list_expr }}, lambda k, i: list_position({{ list_expr }}, k) < i)[1] end
+{%- endmacro %}
+
+{#-
+  From a JSON array value: its string entries, in order (context.matrix keeps only those), and
+  whether every entry is a string (file_refs must be all strings).
+-#}
+{% macro json_array_strings(json_expr) %}{{ return(adapter.dispatch('json_array_strings', 'distill')(json_expr)) }}{% endmacro %}
+{% macro default__json_array_strings(json_expr) %}{{ distill._unsupported('json_array_strings') }}{% endmacro %}
+{% macro duckdb__json_array_strings(json_expr) -%}
   list_transform(
-    list_filter(cast(json_extract({{ expr }}, '{{ path }}[*]') as json[]), lambda e: json_type(e) = 'VARCHAR'),
+    list_filter(cast({{ json_expr }} as json[]), lambda e: json_type(e) = 'VARCHAR'),
     lambda e: json_extract_string(e, '$')
   )
 {%- endmacro %}
 
-{% macro json_array_all_strings(expr, path) %}{{ return(adapter.dispatch('json_array_all_strings', 'distill')(expr, path)) }}{% endmacro %}
-{% macro default__json_array_all_strings(expr, path) %}{{ distill._unsupported('json_array_all_strings') }}{% endmacro %}
-{% macro duckdb__json_array_all_strings(expr, path) -%}
-  coalesce(list_bool_and(list_transform(json_extract({{ expr }}, '{{ path }}[*]'), lambda e: json_type(e) = 'VARCHAR')), true)
+{% macro json_array_all_strings(json_expr) %}{{ return(adapter.dispatch('json_array_all_strings', 'distill')(json_expr)) }}{% endmacro %}
+{% macro default__json_array_all_strings(json_expr) %}{{ distill._unsupported('json_array_all_strings') }}{% endmacro %}
+{% macro duckdb__json_array_all_strings(json_expr) -%}
+  coalesce(list_bool_and(list_transform(cast({{ json_expr }} as json[]), lambda e: json_type(e) = 'VARCHAR')), true)
 {%- endmacro %}
 
 {#- A JSON type as a person would name it, for error messages. -#}

@@ -6,24 +6,36 @@
   select
     input_file,
     input_line,
-    decoded.line_text,
+    line_text,
+    line_status,
+    {#- raw_line (SPEC §5): a line that is no record, as text of at most 10000 code points;
+        invalid UTF-8 shown escaped. Computed only for such lines: cutting costs a scan. -#}
     case
-      when decoded.line_text is null then 'invalid_utf8'
-      when {{ distill.is_blank('decoded.line_text') }} then 'blank'
-      when not {{ distill.json_valid('decoded.line_text') }} then 'invalid_json'
-      when {{ distill.json_doc_type('decoded.line_text') }} <> 'OBJECT' then 'not_object'
-      else 'object'
-    end as line_status,
-    {# raw_line (SPEC §5): the line as text, at most 10000 code points; invalid UTF-8 escaped #}
-    {{ distill.left_chars(
-        "coalesce(decoded.line_text, " ~ distill.regex_replace_all(distill.blob_escaped('raw'), "'\\\\x0A$'", "''") ~ ")",
-        10000) }} as raw_line
-  from {{ ref('stg_substrate__lines') }}
-  cross join lateral (
-    {#- every line carries its '\n' (distill/lines.py); the only '\n' in it is the last byte -#}
-    select rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
-  ) as decoded
-  where input_kind = '{{ input_kind }}' and input_line > 0
+      when line_status = 'invalid_utf8'
+        then {{ distill.left_chars(distill.regex_replace_all(distill.blob_escaped('raw'), "'\\\\x0A$'", "''"), 10000) }}
+      when line_status in ('invalid_json', 'not_object') then {{ distill.left_chars('line_text', 10000) }}
+    end as raw_line
+  from (
+    select
+      *,
+      case
+        when line_text is null then 'invalid_utf8'
+        when {{ distill.is_blank('line_text') }} then 'blank'
+        when not {{ distill.json_valid('line_text') }} then 'invalid_json'
+        when {{ distill.json_doc_type('line_text') }} <> 'OBJECT' then 'not_object'
+        else 'object'
+      end as line_status
+    from (
+      {#- every line carries its '\n' (distill/lines.py); the only '\n' in it is the last byte -#}
+      select
+        input_file,
+        input_line,
+        raw,
+        rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
+      from {{ ref('stg_substrate__lines') }}
+      where input_kind = '{{ input_kind }}' and input_line > 0
+    ) as decoded
+  ) as classified
 {%- endmacro %}
 
 {#- The schema error for a line that is not a record at all. -#}

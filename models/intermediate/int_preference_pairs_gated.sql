@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#
   SPEC §4.1: every candidate R that has a candidate C in its task with
   rank(C) - rank(R) >= min_gap becomes the rejected side of exactly one pair, whose chosen side

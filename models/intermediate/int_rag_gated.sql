@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#
   SPEC §4, RAG: every scored run with its verdict. `reason` is the first failing gate in SPEC
   order (null: exported), `errors` has one message per failing gate. rag_samples and

@@ -12,9 +12,18 @@ scores as (
     select * from {{ ref('int_scores_resolved') }}
 ),
 
-evidence as (
-    select * from {{ ref('int_evidence_deduplicated') }}
+canonical as (
+    select input_file, input_line from {{ ref('int_evidence_deduplicated') }}
     where is_canonical
+),
+
+{# Each use below scans only the columns it needs from the staged table (a shared wide CTE
+   would be materialized whole). #}
+evidence as (
+    select staged.*
+    from {{ ref('stg_substrate__evidence') }} as staged
+    inner join canonical
+        on staged.input_file = canonical.input_file and staged.input_line = canonical.input_line
 ),
 
 manifest_files as (
@@ -39,7 +48,10 @@ task_classes as (
             when bool_or(task_types.task_class = 'extraction') then 'extraction'
             when bool_or(task_types.task_class = 'conversational') then 'conversational'
         end as task_class
-    from (select distinct task_type from evidence) as evidence_types
+    from (
+        select distinct task_type from {{ ref('stg_substrate__evidence') }}
+        where is_valid
+    ) as evidence_types
     left join task_types
         on evidence_types.task_type like task_types.task_type_pattern
     group by evidence_types.task_type
@@ -47,10 +59,12 @@ task_classes as (
 
 file_refs as (
     select
-        evidence.run_id,
+        staged.run_id,
         refs.file_ref
-    from evidence
-    cross join unnest(evidence.file_refs) as refs (file_ref)
+    from {{ ref('stg_substrate__evidence') }} as staged
+    inner join canonical
+        on staged.input_file = canonical.input_file and staged.input_line = canonical.input_line
+    cross join unnest(staged.file_refs) as refs (file_ref)
 ),
 
 file_ref_checks as (

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 {# Every refused row of every exporter, ingest included: the relation people query. #}
 with
 

@@ -14,8 +14,17 @@ scores as (
 ),
 
 evidence_duplicates as (
-    select * from {{ ref('int_evidence_deduplicated') }}
-    where not is_canonical
+    select
+        ranked.input_file,
+        ranked.input_line,
+        ranked.run_id,
+        ranked.canonical_input_file,
+        ranked.canonical_input_line,
+        evidence.record
+    from {{ ref('int_evidence_deduplicated') }} as ranked
+    inner join evidence
+        on ranked.input_file = evidence.input_file and ranked.input_line = evidence.input_line
+    where not ranked.is_canonical
 ),
 
 schema_violations as (

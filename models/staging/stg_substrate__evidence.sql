@@ -1,8 +1,10 @@
+{{ config(materialized='table') }}
 {#
   One row per non-blank evidence line (SPEC §2.1, §3): its status, every schema error, and the
   typed fields. A record is valid when schema_errors is empty; the others go to the ingest
-  quarantine. Every listed field is read in one parse of the line (json_types_at and
-  json_strings_at), not one parse per field.
+  quarantine. Each JSON helper reads all its paths in one parse of the line (types, strings,
+  keys, arrays): four parses a record, not one per field. A table, so that the three models
+  reading it do not parse 2 KB records again.
 #}
 {%- set paths = [
     '$.run_id', '$.task_id', '$.task_type', '$.role', '$.model', '$.instruction', '$.context',
@@ -30,9 +32,15 @@ non_blank as (
 
 parsed as (
     select
-        non_blank.*,
+        *,
         case when line_status = 'object' then {{ distill.json_types_at('line_text', paths) }} end as json_types,
-        case when line_status = 'object' then {{ distill.json_strings_at('line_text', paths) }} end as json_strings
+        case when line_status = 'object' then {{ distill.json_strings_at('line_text', paths) }} end as json_strings,
+        case
+            when line_status = 'object' then {{ distill.json_keys_at('line_text', ['$', '$.provenance', '$.context']) }}
+        end as json_keys,
+        case
+            when line_status = 'object' then {{ distill.json_values_at('line_text', ['$.file_refs', '$.context.matrix']) }}
+        end as json_arrays
     from non_blank
 ),
 
@@ -54,16 +62,17 @@ typed as (
         case when {{ t['title'] }} = 'VARCHAR' then {{ s['title'] }} end as title,
         case
             when {{ t['context.matrix'] }} = 'ARRAY'
-                then list_filter({{ distill.json_array_strings('line_text', '$.context.matrix') }}, lambda m: not {{ distill.is_blank('m') }})
+                then list_filter(
+                    {{ distill.json_array_strings(distill.list_at('json_arrays', 2)) }},
+                    lambda m: not {{ distill.is_blank('m') }}
+                )
             else []
         end as context_matrix,
         case
-            when {{ t['file_refs'] }} = 'ARRAY'
-                then {{ distill.json_array_strings('line_text', '$.file_refs') }}
+            when {{ t['file_refs'] }} = 'ARRAY' then {{ distill.json_array_strings(distill.list_at('json_arrays', 1)) }}
         end as file_refs,
         case
-            when {{ t['file_refs'] }} = 'ARRAY'
-                then {{ distill.json_array_all_strings('line_text', '$.file_refs') }}
+            when {{ t['file_refs'] }} = 'ARRAY' then {{ distill.json_array_all_strings(distill.list_at('json_arrays', 1)) }}
         end as file_refs_all_strings,
         {# SPEC §2.1: inside provenance, a sub-field of the wrong JSON type counts as absent #}
         case when {{ t['provenance.source_file'] }} = 'VARCHAR' then {{ s['provenance.source_file'] }} end as prov_source_file,
@@ -72,9 +81,9 @@ typed as (
         end as prov_line,
         case when {{ t['provenance.sig_hash'] }} = 'VARCHAR' then {{ s['provenance.sig_hash'] }} end as prov_sig_hash,
         case when {{ t['provenance.recorded_at'] }} = 'VARCHAR' then {{ s['provenance.recorded_at'] }} end as prov_recorded_at_raw,
-        case when line_status = 'object' then {{ distill.json_duplicate_key('line_text', '$') }} end as duplicate_key,
-        case when {{ t['provenance'] }} = 'OBJECT' then {{ distill.json_duplicate_key('line_text', '$.provenance') }} end as duplicate_provenance_key,
-        case when {{ t['context'] }} = 'OBJECT' then {{ distill.json_duplicate_key('line_text', '$.context') }} end as duplicate_context_key
+        {{ distill.first_duplicate(distill.list_at('json_keys', 1)) }} as duplicate_key,
+        {{ distill.first_duplicate(distill.list_at('json_keys', 2)) }} as duplicate_provenance_key,
+        {{ distill.first_duplicate(distill.list_at('json_keys', 3)) }} as duplicate_context_key
     from parsed
 ),
 
@@ -112,7 +121,7 @@ final as (
         {{ distill.list_len('schema_errors') }} = 0 as is_valid,
         schema_errors,
         case when line_status = 'object' then {{ distill.as_json('line_text') }} end as record,
-        case when line_status <> 'object' then raw_line end as raw_line,
+        raw_line,
         case when {{ t['run_id'] }} = 'VARCHAR' and not {{ distill.has_control_char('run_id') }} and not {{ distill.is_blank('run_id') }} then run_id end as run_id,
         task_id,
         task_type,

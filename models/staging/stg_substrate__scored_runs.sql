@@ -1,6 +1,8 @@
+{{ config(materialized='table') }}
 {#
   One row per non-blank scored-run line (SPEC §2.2, §3): status, schema errors, typed fields.
   An unparseable scored_at is not an error: it sorts as the oldest score (SPEC §2.2).
+  A table, parsed once for the models that read it.
 #}
 {%- set paths = ['$.run_id', '$.category', '$.rationale', '$.scorer_version', '$.scored_at'] -%}
 {%- set categories = ['accepted', 'partially_accepted', 'rejected', 'needs_human_review'] -%}
@@ -13,9 +15,10 @@ lines as (
 
 parsed as (
     select
-        lines.*,
+        *,
         case when line_status = 'object' then {{ distill.json_types_at('line_text', paths) }} end as json_types,
-        case when line_status = 'object' then {{ distill.json_strings_at('line_text', paths) }} end as json_strings
+        case when line_status = 'object' then {{ distill.json_strings_at('line_text', paths) }} end as json_strings,
+        case when line_status = 'object' then {{ distill.json_keys_at('line_text', ['$']) }} end as json_keys
     from lines
     where line_status <> 'blank'
 ),
@@ -37,7 +40,7 @@ typed as (
         {{ distill.list_at('json_strings', 4) }} as scorer_version,
         {{ distill.list_at('json_types', 5) }} as scored_at_type,
         {{ distill.list_at('json_strings', 5) }} as scored_at_raw,
-        case when line_status = 'object' then {{ distill.json_duplicate_key('line_text', '$') }} end as duplicate_key
+        {{ distill.first_duplicate(distill.list_at('json_keys', 1)) }} as duplicate_key
     from parsed
 ),
 
@@ -68,7 +71,7 @@ final as (
         {{ distill.list_len('schema_errors') }} = 0 as is_valid,
         schema_errors,
         case when line_status = 'object' then {{ distill.as_json('line_text') }} end as record,
-        case when line_status <> 'object' then raw_line end as raw_line,
+        raw_line,
         case when run_id_type = 'VARCHAR' and not {{ distill.has_control_char('run_id') }} and not {{ distill.is_blank('run_id') }} then run_id end as run_id,
         case when category_type = 'VARCHAR' then category end as category,
         case when rationale_type = 'VARCHAR' then rationale end as rationale,

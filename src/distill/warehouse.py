@@ -65,6 +65,9 @@ def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     except duckdb.IOException as err:
         raise WarehouseBusy(f"{warehouse}: {str(err).splitlines()[0]}") from err
     try:
+        # the same caps as the build (profiles.yml): a sort for COPY spills instead of growing
+        con.execute(f"set memory_limit = '{os.environ.get('DISTILL_MEMORY_LIMIT', '4GB')}'")
+        con.execute(f"set threads = {int(os.environ.get('DISTILL_THREADS', '2'))}")
         con.execute("set preserve_insertion_order = false")
         yield con
     finally:
