@@ -11,7 +11,9 @@ lines as (
 ),
 
 files as (
-    select input_kind, input_file
+    select
+        input_kind,
+        input_file
     from lines
     where input_line = 0
 ),
@@ -23,7 +25,7 @@ line_counts as (
         count(*) as line_count,
         count(*) filter (
             where {{ distill.is_blank("rtrim(" ~ distill.try_decode_utf8('raw') ~ ", chr(10))") }}
-                and {{ distill.try_decode_utf8('raw') }} is not null
+            and {{ distill.try_decode_utf8('raw') }} is not null
         ) as blank_lines
     from lines
     where input_line > 0
@@ -31,31 +33,37 @@ line_counts as (
 ),
 
 staged_evidence as (
-    select input_file, count(*) as staged
+    select
+        input_file,
+        count(*) as staged
     from {{ ref('int_evidence_deduplicated') }}
     where is_canonical
     group by input_file
 ),
 
 staged_scores as (
-    select input_file, count(*) as staged
+    select
+        input_file,
+        count(*) as staged
     from {{ ref('stg_substrate__scored_runs') }}
     where is_valid
     group by input_file
 ),
 
 staged_paths as (
-    select input_file, count(*) as staged
+    select
+        input_file,
+        count(*) as staged
     from {{ ref('stg_substrate__manifest_paths') }}
     group by input_file
 ),
 
 quarantined as (
     select
-        source_provenance.input_file as input_file,
+        source_provenance.input_file,  -- noqa: RF01
         count(*) as ingest_quarantined
     from {{ ref('quarantine_ingest') }}
-    group by source_provenance.input_file
+    group by source_provenance.input_file  -- noqa: RF01
 ),
 
 final as (

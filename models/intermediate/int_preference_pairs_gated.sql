@@ -55,8 +55,9 @@ matched as (
         best.run_id as chosen_run_id
     from candidates as rejected
     inner join best_of_rank as best
-        on rejected.task_id = best.task_id
-        and best.preference_rank - rejected.preference_rank >= {{ min_gap }}
+        on
+            rejected.task_id = best.task_id
+            and best.preference_rank - rejected.preference_rank >= {{ min_gap }}
     qualify row_number() over (
         partition by rejected.run_id
         order by best.preference_rank desc
@@ -75,7 +76,7 @@ pairs as (
         rejected.category as rejected_score,
         {# SPEC §5: the reason names both scores, then the chosen run's rationale when non-blank #}
         'chosen scored ''' || chosen.category || ''' | rejected scored ''' || rejected.category || ''''
-            || case when not {{ distill.is_blank('chosen.rationale') }} then ' | chosen-rationale: ' || chosen.rationale else '' end
+        || case when not {{ distill.is_blank('chosen.rationale') }} then ' | chosen-rationale: ' || chosen.rationale else '' end
             as reason_text,
         chosen.prov_source_file as chosen_source_file,
         chosen.prov_line as chosen_line,

@@ -32,7 +32,10 @@ runs as (
 ),
 
 policy as (
-    select category, policy from {{ ref('category_policy') }}
+    select
+        category,
+        policy
+    from {{ ref('category_policy') }}
     where exporter = 'rag'
 ),
 
@@ -47,10 +50,10 @@ checked as (
         runs.has_evidence and not runs.is_provenance_complete as fails_missing_provenance,
         runs.has_evidence and runs.is_text_blank as fails_empty_content,
         runs.has_evidence
-            and ({{ distill.list_len('runs.unsafe_file_refs') }} > 0 or {{ distill.list_len('runs.unlisted_file_refs') }} > 0)
+        and ({{ distill.list_len('runs.unsafe_file_refs') }} > 0 or {{ distill.list_len('runs.unlisted_file_refs') }} > 0)
             as fails_hallucinated_file_path,
         runs.has_evidence
-            and ({{ distill.list_len('runs.secrets_in_title') }} > 0 or {{ distill.list_len('runs.secrets_in_text') }} > 0)
+        and ({{ distill.list_len('runs.secrets_in_title') }} > 0 or {{ distill.list_len('runs.secrets_in_text') }} > 0)
             as fails_secret_detected
     from runs
     left join policy

@@ -13,7 +13,10 @@ scores as (
 ),
 
 canonical as (
-    select input_file, input_line from {{ ref('int_evidence_deduplicated') }}
+    select
+        input_file,
+        input_line
+    from {{ ref('int_evidence_deduplicated') }}
     where is_canonical
 ),
 

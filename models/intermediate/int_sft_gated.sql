@@ -40,7 +40,10 @@ runs as (
 ),
 
 policy as (
-    select category, policy from {{ ref('category_policy') }}
+    select
+        category,
+        policy
+    from {{ ref('category_policy') }}
     where exporter = 'sft'
 ),
 
@@ -55,14 +58,14 @@ checked as (
         runs.has_evidence and not runs.is_provenance_complete as fails_missing_provenance,
         runs.has_evidence and (runs.is_instruction_blank or runs.is_text_blank) as fails_empty_content,
         runs.has_evidence
-            and ({{ distill.list_len('runs.unsafe_file_refs') }} > 0 or {{ distill.list_len('runs.unlisted_file_refs') }} > 0)
+        and ({{ distill.list_len('runs.unsafe_file_refs') }} > 0 or {{ distill.list_len('runs.unlisted_file_refs') }} > 0)
             as fails_hallucinated_file_path,
         runs.has_evidence
-            and (
-                {{ distill.list_len('runs.secrets_in_instruction') }} > 0
-                or {{ distill.list_len('runs.secrets_in_text') }} > 0
-                or {{ distill.list_len('runs.secrets_in_sft_context') }} > 0
-            ) as fails_secret_detected
+        and (
+            {{ distill.list_len('runs.secrets_in_instruction') }} > 0
+            or {{ distill.list_len('runs.secrets_in_text') }} > 0
+            or {{ distill.list_len('runs.secrets_in_sft_context') }} > 0
+        ) as fails_secret_detected
     from runs
     left join policy
         on runs.category = policy.category
@@ -73,7 +76,7 @@ classified as (
         *,
         {# SPEC §4 gate 2 (SFT): an opt-in category without its option, or evidence whose task class is not conversational #}
         fails_opt_in_category
-            or (has_evidence and coalesce(task_class, 'unclassified') <> 'conversational')
+        or (has_evidence and coalesce(task_class, 'unclassified') <> 'conversational')
             as fails_category_disallowed
     from checked
 ),

@@ -28,11 +28,23 @@ evidence_duplicates as (
 ),
 
 schema_violations as (
-    select input_file, input_line, schema_errors as errors, run_id, record, raw_line
+    select
+        input_file,
+        input_line,
+        schema_errors as errors,
+        run_id,
+        record,
+        raw_line
     from evidence
     where not is_valid
     union all
-    select input_file, input_line, schema_errors as errors, run_id, record, raw_line
+    select
+        input_file,
+        input_line,
+        schema_errors as errors,
+        run_id,
+        record,
+        raw_line
     from scores
     where not is_valid
 ),

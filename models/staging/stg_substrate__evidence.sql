@@ -81,7 +81,7 @@ typed as (
         end as prov_line,
         case when {{ t['provenance.sig_hash'] }} = 'VARCHAR' then {{ s['provenance.sig_hash'] }} end as prov_sig_hash,
         case when {{ t['provenance.recorded_at'] }} = 'VARCHAR' then {{ s['provenance.recorded_at'] }} end as prov_recorded_at_raw,
-        {{ distill.first_duplicate(distill.list_at('json_keys', 1)) }} as duplicate_key,
+        {{ distill.first_duplicate(distill.list_at('json_keys', 1)) }} as duplicate_key,  -- noqa: LT02
         {{ distill.first_duplicate(distill.list_at('json_keys', 2)) }} as duplicate_provenance_key,
         {{ distill.first_duplicate(distill.list_at('json_keys', 3)) }} as duplicate_context_key
     from parsed

@@ -40,7 +40,7 @@ typed as (
         {{ distill.list_at('json_strings', 4) }} as scorer_version,
         {{ distill.list_at('json_types', 5) }} as scored_at_type,
         {{ distill.list_at('json_strings', 5) }} as scored_at_raw,
-        {{ distill.first_duplicate(distill.list_at('json_keys', 1)) }} as duplicate_key
+        {{ distill.first_duplicate(distill.list_at('json_keys', 1)) }} as duplicate_key  -- noqa: LT02
     from parsed
 ),
 
