@@ -1,0 +1,107 @@
+"""Mutation tests: weaken one gate in a copy of the project, run `dbt build` on the defects
+substrate, and require the build to fail naming the firewall test of that invariant. This
+proves the data tests catch what they claim; unit tests are left out so that only the
+firewall stands between the mutant and a green build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT
+
+DEFECTS = PROJECT / "data/sample/defects"
+DBT = Path(sys.executable).parent / "dbt"
+
+# (invariant, [(file, original text, mutated text), ...], firewall test that must fail)
+MUTANTS = [
+    ("1 no leak into SFT",
+     [("seeds/category_policy.csv",
+       "sft,needs_human_review,unsafe", "sft,needs_human_review,allow")],
+     "sft_never_unsafe_category"),
+    ("2 no leak into RAG",
+     [("seeds/category_policy.csv", "rag,rejected,unsafe", "rag,rejected,allow")],
+     "rag_never_unsafe_category"),
+    ("3 chosen must outrank rejected",
+     [("models/intermediate/int_preference_pairs_gated.sql",
+       "best.preference_rank - rejected.preference_rank >= {{ min_gap }}",
+       "best.preference_rank - rejected.preference_rank >= 0")],
+     "preference_pairs_are_genuine"),
+    ("3 pairs stay within one task",  # the instruction check alone would hide most such pairs
+     [("models/intermediate/int_preference_pairs_gated.sql",
+       "rejected.task_id = best.task_id", "true"),
+      ("models/intermediate/int_preference_pairs_gated.sql",
+       "texts_equal or instructions_differ or chosen_is_instruction_blank as fails_invalid_pairing",
+       "texts_equal or chosen_is_instruction_blank as fails_invalid_pairing")],
+     "preference_pairs_are_genuine"),
+    ("4 no empty content",
+     [("models/intermediate/int_rag_gated.sql",
+       "runs.has_evidence and runs.is_text_blank as fails_empty_content",
+       "false as fails_empty_content")],
+     "not_blank_rag_samples_text"),
+    ("5 provenance on every row",
+     [("models/intermediate/int_sft_gated.sql",
+       "runs.has_evidence and not runs.is_provenance_complete as fails_missing_provenance",
+       "false as fails_missing_provenance")],
+     "provenance_complete_sft_samples_provenance"),
+    ("6 deterministic ids",
+     [("models/intermediate/int_rag_gated.sql",
+       "distill.export_id('rag', ['runs.run_id', 'runs.prov_sig_hash'])",
+       "distill.export_id('rag', ['runs.run_id'])")],
+     "ids_recompute_from_parts"),
+    ("8 no silent drops",
+     [("models/quarantine/quarantine_sft.sql",
+       "where reason is not null", "where reason is not null and reason <> 'missing_provenance'")],
+     "exporter_counts_balance"),
+    ("secrets never exported",
+     [("models/intermediate/int_sft_gated.sql",
+       "{{ distill.list_len('runs.secrets_in_text') }} > 0", "false")],
+     "no_secret_in_exports"),
+]  # fmt: skip
+
+
+def copy_project(to: Path) -> Path:
+    to.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT / name, to / name)
+    for folder in ("models", "macros", "seeds", "tests"):
+        shutil.copytree(PROJECT / folder, to / folder, ignore=shutil.ignore_patterns("pytest"))
+    return to
+
+
+def dbt_build(project: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    variables = {
+        "evidence_path": str(DEFECTS / "evidence.jsonl"),
+        "scored_path": str(DEFECTS / "scored_runs.jsonl"),
+        "manifest_path": str(DEFECTS / "repo_manifest.txt"),
+    }
+    return subprocess.run(
+        [str(DBT), "build", "--exclude-resource-type", "unit_test",
+         "--vars", json.dumps(variables), "--target-path", str(warehouse.parent / "target")],
+        cwd=project, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "DISTILL_WAREHOUSE": str(warehouse)},
+    )  # fmt: skip
+
+
+def test_unmutated_project_passes_on_the_defects_substrate(tmp_path):
+    result = dbt_build(copy_project(tmp_path / "p"), tmp_path / "w" / "d.duckdb")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(("invariant", "edits", "firewall"), MUTANTS, ids=[m[0] for m in MUTANTS])
+def test_weakened_gate_fails_the_build_naming_its_firewall(tmp_path, invariant, edits, firewall):
+    project = copy_project(tmp_path / "p")
+    for path, original, mutated in edits:
+        target = project / path
+        text = target.read_text()
+        assert original in text, f"the mutant no longer applies: {original!r} is gone from {path}"
+        target.write_text(text.replace(original, mutated))
+    result = dbt_build(project, tmp_path / "w" / "d.duckdb")
+    assert result.returncode != 0, f"invariant {invariant}: the mutant built green"
+    failed = [line for line in result.stdout.splitlines() if "FAIL" in line]
+    assert any(firewall in line for line in failed), "\n".join(failed) or result.stdout[-3000:]
