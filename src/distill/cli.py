@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from distill import __version__
-from distill.config import Inputs, Options, Paths
+from distill.config import Inputs, Options, Paths, project_dir
 from distill.lines import InputError, expand
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER = 0, 1, 2, 3
@@ -235,7 +235,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         exports = [EXPORTS[key] for key in dict.fromkeys(keys)]
         with read_only(paths.warehouse) as con:
             written = write_exports(con, paths.exports, exports, progress=say)
-            git = receipts.git_state(Path.cwd())
+            git = receipts.git_state(project_dir())  # the code that made the files
             listing = receipts.input_files(con, ("evidence", "scored", "manifest"))
             duration = int((time.monotonic() - clock) * 1000)
             made = []

@@ -114,13 +114,10 @@ def _outcome(result, captured: str) -> BuildOutcome:
     run = result.result
     if run is None:
         return outcome
-    outcome.invocation_id = getattr(getattr(run, "args", None), "invocation_id", None) or getattr(
-        run, "invocation_id", None
-    )
-    with contextlib.suppress(Exception):
-        from dbt.events.functions import get_invocation_id
+    with contextlib.suppress(ImportError):
+        from dbt_common.invocation import get_invocation_id  # the id run_results.json carries
 
-        outcome.invocation_id = outcome.invocation_id or get_invocation_id()
+        outcome.invocation_id = get_invocation_id()
     for node_result in run.results:
         node = node_result.node
         status = str(node_result.status).lower().split(".")[-1]

@@ -149,7 +149,7 @@ def input_files(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> list[
 
 
 def git_state(cwd: Path) -> dict | None:
-    """sha, branch, dirty of the checkout distill runs from; None outside a git checkout."""
+    """sha, branch, dirty of the distill checkout at `cwd`; all null outside a git checkout."""
 
     def git(*args: str) -> str | None:
         try:
