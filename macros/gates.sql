@@ -137,3 +137,42 @@
 {% macro source_provenance(file_expr, line_expr) -%}
   {{ distill.struct_of([('input_file', file_expr), ('input_line', line_expr)]) }}
 {%- endmacro %}
+
+{#-
+  A quarantine relation of one run-level exporter (rag, sft): every run its gated model
+  refused, with the joined input (the scored-run and evidence records, fetched by line key).
+-#}
+{% macro run_quarantine(exporter, gated) -%}
+with
+
+refused as (
+    select * from {{ ref(gated) }}
+    where reason is not null
+),
+
+scores as (
+    select input_file, input_line, record from {{ ref('stg_substrate__scored_runs') }}
+),
+
+evidence as (
+    select input_file, input_line, record from {{ ref('stg_substrate__evidence') }}
+),
+
+final as (
+    select
+        {{ distill.quarantine_id(exporter, ['refused.run_id']) }} as id,
+        '{{ exporter }}' as exporter,
+        refused.reason,
+        refused.errors,
+        refused.run_id,
+        {{ distill.json_object_of([('scored_run', 'scores.record'), ('evidence', 'evidence.record')]) }} as source_record,
+        {{ distill.source_provenance('refused.score_input_file', 'refused.score_input_line') }} as source_provenance
+    from refused
+    left join scores
+        on refused.score_input_file = scores.input_file and refused.score_input_line = scores.input_line
+    left join evidence
+        on refused.evidence_input_file = evidence.input_file and refused.evidence_input_line = evidence.input_line
+)
+
+select * from final
+{%- endmacro %}

@@ -6,19 +6,30 @@ gated as (
     where reason is null
 ),
 
+{# the texts stay in the staged table until the rows that are written need them #}
+evidence as (
+    select
+        input_file,
+        input_line,
+        text
+    from {{ ref('stg_substrate__evidence') }}
+),
+
 final as (
     select
-        id,
-        instruction,
-        sft_context as context,
-        text as response,
-        category as quality_score,
-        run_id as source_run_id,
-        task_id,
-        tags,
-        {{ distill.provenance_struct() }} as provenance,
-        recorded_at as created_at
+        gated.id,
+        gated.instruction,
+        gated.sft_context as context,
+        evidence.text as response,
+        gated.category as quality_score,
+        gated.run_id as source_run_id,
+        gated.task_id,
+        gated.tags,
+        {{ distill.provenance_struct('gated.prov_', 'gated.recorded_at') }} as provenance,
+        gated.recorded_at as created_at
     from gated
+    inner join evidence
+        on gated.evidence_input_file = evidence.input_file and gated.evidence_input_line = evidence.input_line
 )
 
 select * from final

@@ -8,21 +8,32 @@ runs as (
     select * from {{ ref('int_runs_joined') }}
 ),
 
+evidence as (
+    select
+        input_file,
+        input_line,
+        text
+    from {{ ref('stg_substrate__evidence') }}
+),
+
 final as (
     select
-        *,
-        case category
+        runs.*,
+        evidence.text,
+        case runs.category
             when 'accepted' then 3
             when 'partially_accepted' then 2
             when 'rejected' then 1
         end as preference_rank
     from runs
+    left join evidence
+        on runs.evidence_input_file = evidence.input_file and runs.evidence_input_line = evidence.input_line
     where
-        category in ('accepted', 'partially_accepted', 'rejected')
-        and has_evidence
-        and not {{ distill.is_blank('task_id') }}
-        and is_provenance_complete
-        and not is_text_blank
+        runs.category in ('accepted', 'partially_accepted', 'rejected')
+        and runs.has_evidence
+        and not {{ distill.is_blank('runs.task_id') }}
+        and runs.is_provenance_complete
+        and not runs.is_text_blank
 )
 
 select * from final

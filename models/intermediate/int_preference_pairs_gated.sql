@@ -96,12 +96,14 @@ pairs as (
         rejected.is_instruction_blank as rejected_is_instruction_blank,
         chosen.instruction as chosen_instruction,
         rejected.instruction as rejected_instruction,
-        chosen.score_record as chosen_score_record,
-        chosen.evidence_record as chosen_evidence_record,
-        rejected.score_record as rejected_score_record,
-        rejected.evidence_record as rejected_evidence_record,
+        chosen.score_input_file as chosen_score_input_file,
+        chosen.score_input_line as chosen_score_input_line,
+        chosen.evidence_input_file as chosen_evidence_input_file,
+        chosen.evidence_input_line as chosen_evidence_input_line,
         rejected.score_input_file,
-        rejected.score_input_line
+        rejected.score_input_line,
+        rejected.evidence_input_file as rejected_evidence_input_file,
+        rejected.evidence_input_line as rejected_evidence_input_line
     from matched
     inner join candidates as chosen
         on matched.chosen_run_id = chosen.run_id

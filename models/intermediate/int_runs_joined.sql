@@ -4,7 +4,9 @@
   SPEC §4 exporter input: every scored run (latest score) left-joined to its canonical
   evidence, with every fact a gate needs computed once: blank checks, provenance completeness,
   path safety, manifest membership, secret matches, task class, and the built title, context
-  and tags. A table: three exporters and the preference pairing read it.
+  and tags. A table: three exporters and the preference pairing read it. It keeps the keys of
+  its input lines, not the 2 KB texts and records: the exports and quarantines fetch those by
+  key for the rows they write.
 #}
 with
 
@@ -93,10 +95,11 @@ joined as (
         scores.rationale,
         scores.scorer_version,
         scores.scored_at,
-        scores.record as score_record,
         scores.input_file as score_input_file,
         scores.input_line as score_input_line,
         evidence.run_id is not null as has_evidence,
+        evidence.input_file as evidence_input_file,
+        evidence.input_line as evidence_input_line,
         evidence.task_id,
         evidence.task_type,
         evidence.role,
@@ -110,7 +113,6 @@ joined as (
         evidence.prov_line,
         evidence.prov_sig_hash,
         evidence.prov_recorded_at,
-        evidence.record as evidence_record,
         task_classes.task_class,
         coalesce(file_ref_checks.unsafe_file_refs, []) as unsafe_file_refs,
         coalesce(file_ref_checks.unlisted_file_refs, []) as unlisted_file_refs
@@ -164,4 +166,5 @@ final as (
     from built
 )
 
-select * from final
+{# Texts stay in the staged table: carried here they were copied into every table downstream. #}
+select * exclude (text) from final

@@ -1,4 +1,7 @@
-{# SPEC §5 quarantine rows of the preference exporter: every candidate pair refused. #}
+{#
+  SPEC §5 quarantine rows of the preference exporter: every candidate pair refused, with both
+  sides' joined input (scored-run and evidence records, fetched by line key).
+#}
 with
 
 refused as (
@@ -6,19 +9,51 @@ refused as (
     where reason is not null
 ),
 
+scores as (
+    select
+        input_file,
+        input_line,
+        record
+    from {{ ref('stg_substrate__scored_runs') }}
+),
+
+evidence as (
+    select
+        input_file,
+        input_line,
+        record
+    from {{ ref('stg_substrate__evidence') }}
+),
+
 final as (
     select
-        {{ distill.quarantine_id('preference', ['rejected_run_id', 'chosen_run_id']) }} as id,
+        {{ distill.quarantine_id('preference', ['refused.rejected_run_id', 'refused.chosen_run_id']) }} as id,
         'preference' as exporter,
-        reason,
-        errors,
-        rejected_run_id as run_id,
+        refused.reason,
+        refused.errors,
+        refused.rejected_run_id as run_id,
         {{ distill.json_object_of([
-            ('chosen', distill.json_object_of([('scored_run', 'chosen_score_record'), ('evidence', 'chosen_evidence_record')])),
-            ('rejected', distill.json_object_of([('scored_run', 'rejected_score_record'), ('evidence', 'rejected_evidence_record')])),
+            ('chosen', distill.json_object_of([('scored_run', 'chosen_score.record'), ('evidence', 'chosen_evidence.record')])),
+            ('rejected', distill.json_object_of([('scored_run', 'rejected_score.record'), ('evidence', 'rejected_evidence.record')])),
         ]) }} as source_record,
-        {{ distill.source_provenance('score_input_file', 'score_input_line') }} as source_provenance
+        {{ distill.source_provenance('refused.score_input_file', 'refused.score_input_line') }} as source_provenance
     from refused
+    left join scores as chosen_score
+        on
+            refused.chosen_score_input_file = chosen_score.input_file
+            and refused.chosen_score_input_line = chosen_score.input_line
+    left join evidence as chosen_evidence
+        on
+            refused.chosen_evidence_input_file = chosen_evidence.input_file
+            and refused.chosen_evidence_input_line = chosen_evidence.input_line
+    left join scores as rejected_score
+        on
+            refused.score_input_file = rejected_score.input_file
+            and refused.score_input_line = rejected_score.input_line
+    left join evidence as rejected_evidence
+        on
+            refused.rejected_evidence_input_file = rejected_evidence.input_file
+            and refused.rejected_evidence_input_line = rejected_evidence.input_line
 )
 
 select * from final

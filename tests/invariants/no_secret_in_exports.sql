@@ -24,31 +24,31 @@ with
 texts as (
     {%- for model, columns in fields.items() %}
         {%- for column in columns %}
-    select
-        id,
-        '{{ model }}.{{ column }}' as field,
-        {{ column }} as value
-    from {{ ref(model) }}
+            select
+                id,
+                '{{ model }}.{{ column }}' as field,
+                {{ column }} as value
+            from {{ ref(model) }}
             {%- if not loop.last %}
-    union all
+                union all
             {%- endif %}
         {%- endfor %}
         {%- if not loop.last %}
-    union all
+            union all
         {%- endif %}
     {%- endfor %}
 ),
 
 leaks as (
     {%- for pattern in patterns %}
-    select
-        id,
-        field,
-        {{ distill.sql_string(pattern) }} as pattern
-    from texts
-    where {{ distill.regex_search('value', distill.sql_string(pattern)) }}
+        select
+            id,
+            field,
+            {{ distill.sql_string(pattern) }} as pattern
+        from texts
+        where {{ distill.regex_search('value', distill.sql_string(pattern)) }}
         {%- if not loop.last %}
-    union all
+            union all
         {%- endif %}
     {%- endfor %}
     {%- if not patterns %}

@@ -17,7 +17,14 @@ pairs as (
 ),
 
 runs as (
-    select * from {{ ref('int_runs_joined') }}
+    select
+        joined_runs.*,
+        evidence.text
+    from {{ ref('int_runs_joined') }} as joined_runs
+    left join {{ ref('stg_substrate__evidence') }} as evidence
+        on
+            joined_runs.evidence_input_file = evidence.input_file
+            and joined_runs.evidence_input_line = evidence.input_line
 ),
 
 joined as (
