@@ -285,18 +285,45 @@ def _short(value, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _top_reasons(counts: dict) -> str:
+    top = sorted(counts["by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    return ", ".join(f"{k} {v}" for k, v in top) or "-"
+
+
 def _summary(receipts_made: list[dict], paths: Paths) -> str:
-    lines = [f"{'stage':<18} {'in':>9} {'exported':>9} {'quarantined':>11}  top reasons"]
-    for r in receipts_made:
-        c = r["record_counts"]
-        top = sorted(c["by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-        reasons = ", ".join(f"{k} {v}" for k, v in top) or "—"
+    """The tables a person reads after a run: ingest accounting, then one row per exporter."""
+    ingest = [r for r in receipts_made if r["stage"] in ("build-evidence", "score")]
+    exports = [r for r in receipts_made if r not in ingest]
+    lines: list[str] = []
+    if ingest:
         lines.append(
-            f"{r['stage']:<18} {c['in']:>9,} {c['exported']:>9,} {c['quarantined']:>11,}  {reasons}"
+            f"{'input':<10} {'lines':>9} {'blank':>7} {'staged':>9} {'quarantined':>11}"
+            f" {'unscored':>9} {'superseded':>10}  top reasons"
         )
-        extra = {k: c[k] for k in ("blank_lines", "unscored", "superseded", "by_status") if k in c}
-        if extra:
-            lines.append(f"{'':<18} " + ", ".join(f"{k}: {v}" for k, v in extra.items()))
+        for r in ingest:
+            c = r["record_counts"]
+            name = "evidence" if r["stage"] == "build-evidence" else "scored"
+            lines.append(
+                f"{name:<10} {c['lines']:>9,} {c['blank_lines']:>7,} {c['staged']:>9,}"
+                f" {c['quarantined']:>11,} {c.get('unscored', '-'):>9}"
+                f" {c.get('superseded', '-'):>10}  {_top_reasons(c)}"
+            )
+    if exports:
+        if lines:
+            lines.append("")
+        lines.append(
+            f"{'exporter':<18} {'read':>9} {'exported':>9} {'quarantined':>11}  top reasons"
+        )
+        for r in exports:
+            c = r["record_counts"]
+            lines.append(
+                f"{r['stage'].removeprefix('export-'):<18} {c['in']:>9,} {c['exported']:>9,}"
+                f" {c['quarantined']:>11,}  {_top_reasons(c)}"
+            )
+            if "by_status" in c:
+                lines.append(
+                    f"{'':<18} runs: " + ", ".join(f"{k} {v}" for k, v in c["by_status"].items())
+                )
     files = sorted({o["path"] for r in receipts_made for o in r["outputs"]})
     lines.append("")
     lines.append("written: " + ", ".join(files))

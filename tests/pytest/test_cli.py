@@ -72,7 +72,9 @@ def test_summary_table_names_counts_and_paths(tmp_path):
     small_substrate(tmp_path)
     result = run_process(["export-rag", *SMALL_ARGS], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "export-rag" in result.stdout
+    rows = {line.split()[0]: line.split()[1:4] for line in result.stdout.splitlines() if line}
+    assert rows["exporter"] == ["read", "exported", "quarantined"]
+    assert rows["rag"] == ["6", "3", "3"]  # a1, p1, a2 exported; r1, n1 and the orphan refused
     assert "exports/rag/playbooks.jsonl" in result.stdout
     assert "wrote" in result.stdout
 
