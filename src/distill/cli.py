@@ -214,8 +214,10 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     stages = [receipts.STAGES[name] for name in stage_names]
     say = (lambda _m: None) if (args.quiet or args.json) else (lambda m: print(m, flush=True))
 
+    timings: dict[str, int] = {}
     with WarehouseLock(paths.warehouse):
         outcome = run_build(inputs, options, paths, select, quiet=args.quiet or args.json)
+        timings["dbt_build"] = int((time.monotonic() - clock) * 1000)
         if outcome.input_error:
             raise UsageError(outcome.input_error)
         if outcome.errors:
@@ -234,7 +236,10 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         keys = [key for stage in stages for key in stage.exports]
         exports = [EXPORTS[key] for key in dict.fromkeys(keys)]
         with read_only(paths.warehouse) as con:
+            mark = time.monotonic()
             written = write_exports(con, paths.exports, exports, progress=say)
+            timings["write"] = int((time.monotonic() - mark) * 1000)
+            mark = time.monotonic()
             git = receipts.git_state(project_dir())  # the code that made the files
             listing = receipts.input_files(con, ("evidence", "scored", "manifest"))
             duration = int((time.monotonic() - clock) * 1000)
@@ -255,8 +260,11 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                 receipts.write_receipt(paths.reports, receipt)
                 made.append(receipt)
         receipts.write_latest(paths.reports)
+        timings["receipts"] = int((time.monotonic() - mark) * 1000)
+    timings["total"] = int((time.monotonic() - clock) * 1000)
     if args.json:
-        print(json.dumps({"command": args.command, "exit": 0, "receipts": made}, indent=2))
+        summary = {"command": args.command, "exit": 0, "timings_ms": timings, "receipts": made}
+        print(json.dumps(summary, indent=2))
     elif not args.quiet:
         print(_summary(made, paths))
     return EXIT_OK
