@@ -80,6 +80,7 @@ def run_distill(data: Path, work: Path) -> dict:
 
 FLOOR_SQL = """
 set memory_limit = '{memory}'; set threads = {threads}; set preserve_insertion_order = false;
+set enable_progress_bar = false;
 create temp table joined as
 select s.run_id, s.category, e.task_id, e.task_type, e.instruction, e.text, e.title,
        e.provenance, s.rationale

@@ -2,8 +2,9 @@
   No secret in any exported free-text field (SPEC §4 gate 7, §4.1 gate 4): every pattern of
   seeds/secret_patterns.csv is searched again in each text column of the three exports.
 
-  Written apart from the gate: the patterns are read here and matched one by one, so a gate
-  that skips a field, or a broken combined regex in macros/gates.sql, is caught.
+  Written apart from the gate: the patterns are read here and every match is confirmed
+  pattern by pattern, so a gate that skips a field, or a broken regex in macros/gates.sql,
+  is caught.
 #}
 {%- set patterns = [] -%}
 {%- if execute -%}
@@ -39,13 +40,20 @@ texts as (
     {%- endfor %}
 ),
 
+{# one scan with every pattern at once, then each pattern on the few texts that matched #}
+suspects as (
+    select *
+    from texts
+    where {{ distill.regex_search('value', distill.sql_string('(?:' ~ (patterns | join(')|(?:')) ~ ')')) if patterns else 'false' }}
+),
+
 leaks as (
     {%- for pattern in patterns %}
         select
             id,
             field,
             {{ distill.sql_string(pattern) }} as pattern
-        from texts
+        from suspects
         where {{ distill.regex_search('value', distill.sql_string(pattern)) }}
         {%- if not loop.last %}
             union all
