@@ -197,7 +197,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     from distill import receipts
     from distill.dbt import run_build
     from distill.warehouse import WarehouseLock, read_only
-    from distill.writer import EXPORTS, write_exports
+    from distill.writer import EXPORTS, Commit, recover, write_exports
 
     started = datetime.now(UTC)
     clock = time.monotonic()
@@ -235,31 +235,37 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
             return EXIT_GATE
         keys = [key for stage in stages for key in stage.exports]
         exports = [EXPORTS[key] for key in dict.fromkeys(keys)]
-        with read_only(paths.warehouse) as con:
-            mark = time.monotonic()
-            written = write_exports(con, paths.exports, exports, progress=say)
-            timings["write"] = int((time.monotonic() - mark) * 1000)
-            mark = time.monotonic()
-            git = receipts.git_state(project_dir())  # the code that made the files
-            listing = receipts.input_files(con, ("evidence", "scored", "manifest"))
-            duration = int((time.monotonic() - clock) * 1000)
-            made = []
-            for stage in stages:
-                receipt = receipts.build_receipt(
-                    stage=stage,
-                    con=con,
-                    started_at=started,
-                    duration_ms=duration,
-                    git=git,
-                    inputs=inputs,
-                    options=options,
-                    written=written,
-                    outcome=outcome,
-                    input_listing=listing,
-                )
-                receipts.write_receipt(paths.reports, receipt)
-                made.append(receipt)
-        receipts.write_latest(paths.reports)
+        recover(paths.exports, paths.reports)
+        commit = Commit(paths.exports)
+        try:
+            with read_only(paths.warehouse) as con:
+                mark = time.monotonic()
+                written = write_exports(con, commit, exports, progress=say)
+                timings["write"] = int((time.monotonic() - mark) * 1000)
+                mark = time.monotonic()
+                git = receipts.git_state(project_dir())  # the code that made the files
+                listing = receipts.input_files(con, ("evidence", "scored", "manifest"))
+                duration = int((time.monotonic() - clock) * 1000)
+                made = [
+                    receipts.build_receipt(
+                        stage=stage,
+                        con=con,
+                        started_at=started,
+                        duration_ms=duration,
+                        git=git,
+                        inputs=inputs,
+                        options=options,
+                        written=written,
+                        outcome=outcome,
+                        input_listing=listing,
+                    )
+                    for stage in stages
+                ]
+            receipts.stage_receipts(commit, paths.reports, made)
+            commit.commit()  # exports, receipts and latest.md: all renamed, or none
+        except BaseException:
+            commit.abort()
+            raise
         timings["receipts"] = int((time.monotonic() - mark) * 1000)
     timings["total"] = int((time.monotonic() - clock) * 1000)
     if args.json:

@@ -224,7 +224,7 @@ def check_file(key: str, path: Path, options: dict, check: Check) -> int:
 
 def run_health(paths, quiet: bool = False, as_json: bool = False) -> int:
     checks: list[Check] = []
-    recovered = recover(paths.exports) if paths.exports.is_dir() else []
+    recovered = recover(paths.exports, paths.reports) if paths.exports.is_dir() else []
     receipts = {}
     found = Check("receipts present")
     for stage in sorted(set(EXPORT_STAGE.values()) | {"score"}):

@@ -3,9 +3,10 @@ and reports/distillation/latest.md, a table a person reads in ten seconds."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import duckdb
 
 from distill.config import Inputs, Options
 from distill.dbt import BuildOutcome
-from distill.writer import Written, sha256_file, write_json_atomic
+from distill.writer import Commit, Written, sha256_file
 
 
 @dataclass(frozen=True)
@@ -230,25 +231,30 @@ def build_receipt(
     }
 
 
-def write_receipt(reports_dir: Path, receipt: dict) -> Path:
-    path = reports_dir / receipt["stage"] / "receipt.json"
-    write_json_atomic(path, receipt)
-    return path
+def stage_receipts(commit: Commit, reports_dir: Path, made: list[dict]) -> None:
+    """The receipts of this command and the new latest.md, renamed with its export files."""
+    for receipt in made:
+        path = reports_dir / receipt["stage"] / "receipt.json"
+        commit.add_text(path, json.dumps(receipt, indent=2) + "\n")
+    latest = {name: _read(reports_dir / name / "receipt.json") for name in STAGES}
+    latest.update({r["stage"]: r for r in made})
+    commit.add_text(reports_dir / "latest.md", latest_markdown(latest))
 
 
-def write_latest(reports_dir: Path) -> Path:
+def _read(path: Path) -> dict | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def latest_markdown(latest: dict[str, dict | None]) -> str:
     """latest.md: one row per stage from its latest receipt."""
-    import json
-
     rows = []
     for name in STAGES:
-        path = reports_dir / name / "receipt.json"
-        if not path.is_file():
-            rows.append(f"| {name} | — | | | | | |")
+        r = latest.get(name)
+        if r is None:
+            rows.append(f"| {name} | - | | | | | |")
             continue
-        r = json.loads(path.read_text(encoding="utf-8"))
         counts = r["record_counts"]
-        reasons = ", ".join(f"{k} {v}" for k, v in sorted(counts["by_reason"].items())) or "—"
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(counts["by_reason"].items())) or "-"
         outputs = "<br>".join(f"`{o['path']}` ({o['rows']})" for o in r["outputs"])
         changes = r["changes"].values()
         added = sum(c["added"] for c in changes)
@@ -258,12 +264,11 @@ def write_latest(reports_dir: Path) -> Path:
             f" {counts['quarantined']} ({reasons}) | +{added} / -{removed} |"
             f" {'pass' if r['validation_pass'] else 'FAIL'} · {outputs} |"
         )
-    text = "\n".join(
+    return "\n".join(
         [
             "# distill — latest receipts",
             "",
-            f"Written {datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}."
-            " Each row is the latest `receipt.json` of a stage.",
+            "Each row is the latest `receipt.json` of a stage.",
             "",
             "| stage | started | in | exported | quarantined (by reason) | changes"
             " | tests · files |",
@@ -272,6 +277,3 @@ def write_latest(reports_dir: Path) -> Path:
             "",
         ]
     )
-    path = reports_dir / "latest.md"
-    write_json_atomic(path, text)
-    return path

@@ -115,9 +115,9 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def recover(exports_dir: Path) -> list[str]:
-    """Finish an interrupted commit (roll forward), then remove temp files of dead runs.
-    Returns what was done, for the log."""
+def recover(exports_dir: Path, reports_dir: Path | None = None) -> list[str]:
+    """Finish an interrupted commit (roll forward), then remove temp files of dead runs in the
+    export and receipt folders. Returns what was done, for the log."""
     done: list[str] = []
     journal = exports_dir / JOURNAL
     if journal.is_file():
@@ -129,8 +129,13 @@ def recover(exports_dir: Path) -> list[str]:
         for folder in {str(Path(final).parent) for _, final in plan["renames"]}:
             _fsync_path(Path(folder), directory=True)
         journal.unlink()
-    if exports_dir.is_dir():
-        leftovers = [*exports_dir.glob(f"*/.*{TMP_MARK}*"), *exports_dir.glob(f".*{TMP_MARK}*")]
+    leftovers = [
+        leftover
+        for folder in (exports_dir, reports_dir)
+        if folder is not None and folder.is_dir()
+        for leftover in [*folder.glob(f"*/.*{TMP_MARK}*"), *folder.glob(f".*{TMP_MARK}*")]
+    ]
+    if leftovers:
         for leftover in leftovers:
             pid = leftover.name.rsplit(TMP_MARK, 1)[1].split("-", 1)[0]
             if not pid.isdigit() or not _pid_alive(int(pid)):
@@ -174,54 +179,80 @@ def _changes(con: duckdb.DuckDBPyConnection, relation: str, old: Path) -> Change
     )
 
 
-def write_exports(
-    con: duckdb.DuckDBPyConnection, exports_dir: Path, exports: list[Export], progress=None
-) -> list[Written]:
-    """Write every export of one command, all or none (see the module docstring)."""
-    recover(exports_dir)
-    token = f"{os.getpid()}-{secrets.token_hex(4)}"
-    staged: list[tuple[Export, Path, Path, int]] = []
-    committing = False
-    try:
-        for export in exports:
-            final = exports_dir / export.path
-            try:
-                final.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as err:
-                raise WriteError(final.parent, err.strerror or str(err)) from err
-            tmp = final.parent / f".{final.name}{TMP_MARK}{token}"
-            staged.append((export, final, tmp, 0))
-            expected = con.execute(f"select count(*) from {export.relation}").fetchall()[0][0]
-            try:
-                written = con.execute(
-                    f"copy (select * from {export.relation} order by id) "
-                    f"to {sql_literal(str(tmp))} (format json)"
-                ).fetchall()[0][0]
-                if not tmp.exists():  # DuckDB writes no file for zero rows on some versions
-                    tmp.touch()
-                _fsync_path(tmp)
-            except (duckdb.IOException, OSError) as err:
-                raise WriteError(tmp, str(err).splitlines()[0]) from err
-            if written != expected:
-                raise WriteError(tmp, f"wrote {written} rows, expected {expected}")
-            staged[-1] = (export, final, tmp, written)
-            if progress:
-                progress(f"wrote {written:>9,} rows  {final}")
-        results = []
-        for export, final, tmp, rows in staged:
-            digest, size = sha256_file(tmp)
-            changes = _changes(con, export.relation, final)
-            results.append(Written(export, final, rows, size, digest, changes))
-        committing = True
-        _commit(exports_dir, [(tmp, final) for _, final, tmp, _ in staged])
-        return results
-    except BaseException:
-        if committing and (exports_dir / JOURNAL).exists():
-            raise  # the journal names these temps: the next run rolls the commit forward
-        for _, _, tmp, _ in staged:
+class Commit:
+    """The files of one command: each written whole to a temp file beside its target, then all
+    renamed together through one journal (exports, receipts and latest.md alike), so a crash
+    leaves the old set or, once the next command rolls the journal forward, the new one."""
+
+    def __init__(self, exports_dir: Path):
+        self.exports_dir = exports_dir
+        self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.renames: list[tuple[Path, Path]] = []
+        self.journaled = False
+
+    def temp_for(self, final: Path) -> Path:
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise WriteError(final.parent, err.strerror or str(err)) from err
+        tmp = final.parent / f".{final.name}{TMP_MARK}{self.token}"
+        self.renames.append((tmp, final))
+        return tmp
+
+    def add_text(self, final: Path, text: str) -> None:
+        tmp = self.temp_for(final)
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as err:
+            raise WriteError(tmp, err.strerror or str(err)) from err
+
+    def commit(self) -> None:
+        self.journaled = True
+        _commit(self.exports_dir, self.renames)
+
+    def abort(self) -> None:
+        """Drop the temps, unless the journal names them: then the next run rolls forward."""
+        if self.journaled and (self.exports_dir / JOURNAL).exists():
+            return
+        for tmp, _ in self.renames:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        raise
+
+
+def write_exports(
+    con: duckdb.DuckDBPyConnection, commit: Commit, exports: list[Export], progress=None
+) -> list[Written]:
+    """Write every export of one command to its temp file, checked and fsynced; `commit`
+    renames them later, with the receipts (see the module docstring)."""
+    staged: list[tuple[Export, Path, Path, int]] = []
+    for export in exports:
+        final = commit.exports_dir / export.path
+        tmp = commit.temp_for(final)
+        expected = con.execute(f"select count(*) from {export.relation}").fetchall()[0][0]
+        try:
+            written = con.execute(
+                f"copy (select * from {export.relation} order by id) "
+                f"to {sql_literal(str(tmp))} (format json)"
+            ).fetchall()[0][0]
+            if not tmp.exists():  # DuckDB writes no file for zero rows on some versions
+                tmp.touch()
+            _fsync_path(tmp)
+        except (duckdb.IOException, OSError) as err:
+            raise WriteError(tmp, str(err).splitlines()[0]) from err
+        if written != expected:
+            raise WriteError(tmp, f"wrote {written} rows, expected {expected}")
+        staged.append((export, final, tmp, written))
+        if progress:
+            progress(f"wrote {written:>9,} rows  {final}")
+    results = []
+    for export, final, tmp, rows in staged:
+        digest, size = sha256_file(tmp)
+        changes = _changes(con, export.relation, final)
+        results.append(Written(export, final, rows, size, digest, changes))
+    return results
 
 
 def _fault_point(name: str) -> None:
@@ -237,6 +268,7 @@ def _fault_point(name: str) -> None:
 
 def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:
     _fault_point("before-commit")  # every temp written and fsynced, nothing renamed
+    exports_dir.mkdir(parents=True, exist_ok=True)
     journal = exports_dir / JOURNAL
     tmp_journal = exports_dir / f".{JOURNAL}{TMP_MARK}{os.getpid()}"
     plan = {"renames": [[str(tmp), str(final)] for tmp, final in renames]}
@@ -252,15 +284,3 @@ def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:
         _fsync_path(folder, directory=True)
     journal.unlink()
     _fsync_path(exports_dir, directory=True)
-
-
-def write_json_atomic(path: Path, payload: dict | str) -> None:
-    """A small file (receipt, summary) written whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}{TMP_MARK}{os.getpid()}"
-    text = payload if isinstance(payload, str) else json.dumps(payload, indent=2) + "\n"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)

@@ -183,6 +183,10 @@ def test_sigkill_before_commit_leaves_old_files_whole_and_next_run_cleans_up(exp
     assert file_bytes(exported) == before  # every final file is the old one, whole
     leftovers = list((exported / "exports").rglob(".*.tmp-*"))
     assert leftovers, "the killed writer had written its temp files"
+    # the old receipts still describe the old files; only the changed input is reported
+    check = run_inprocess(["health"], exported)
+    assert "ok    rag/playbooks.jsonl" in check.out and "ok    receipts present" in check.out
+    assert "in/scored.jsonl: changed since the export (stale)" in check.out
     result = run_inprocess(["export-all", "--quiet", *SMALL_ARGS], exported)
     assert result.code == 0, result.err
     assert not list((exported / "exports").rglob(".*.tmp-*"))
@@ -193,8 +197,10 @@ def test_sigkill_mid_commit_is_rolled_forward_to_the_complete_new_set(exported):
     _retract_a2(exported)
     _kill_at("mid-commit", exported)
     assert (exported / "exports/.distill-commit.json").exists()
-    # health finishes the interrupted commit first, then finds the new set whole
+    # health finishes the interrupted commit first, then finds the new set whole: the new
+    # files and the receipts that describe them were renamed under one journal
     result = run_inprocess(["health"], exported)
+    assert result.code == 0, result.out
     assert not (exported / "exports/.distill-commit.json").exists()
     assert "a2" not in (exported / "exports/sft/instruction_response.jsonl").read_text()
     assert not list((exported / "exports").rglob(".*.tmp-*"))
