@@ -39,6 +39,10 @@ sqllint: dbt-build
 pytest: setup
 	$(BIN)/pytest -q
 
+## make soak: the long runs of the fault tests (20 random kills, 200 property examples)
+soak: setup
+	DISTILL_KILL_LOOPS=20 DISTILL_PROPERTY_EXAMPLES=200 $(BIN)/pytest -q -k "random_moments or propert"
+
 bench: setup
 	$(BIN)/python -m distill.bench $(BENCH_ARGS)
 

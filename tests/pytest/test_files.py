@@ -266,3 +266,34 @@ def test_receipt_names_inputs_outputs_versions_and_tests(exported):
     assert set(r["versions"]) >= {"distill", "dbt", "duckdb"}
     latest = (exported / "reports/distillation/latest.md").read_text()
     assert "| export-rag |" in latest and "| export-preference |" in latest
+
+
+def test_sigkill_at_random_moments_never_leaves_a_mixed_set(exported):
+    """Kill `distill export-all` at random moments (DISTILL_KILL_LOOPS times; `make soak`
+    runs 20). After each kill, once a distill command has rolled any journal forward, every
+    file matches its receipt: the old set or the new one, never a mix. The next run succeeds."""
+    import random
+
+    loops = int(os.environ.get("DISTILL_KILL_LOOPS", "2"))
+    rng = random.Random(20261126)
+    scored = exported / "in/scored.jsonl"
+    original = scored.read_text()
+    for loop in range(loops):
+        # alternate the input so that every run replaces the files
+        retracted = original + json.dumps(
+            score("a2", "rejected", scored_at=f"2026-11-{10 + loop % 10:02d}T00:00:00Z")
+        ) + "\n"  # fmt: skip
+        scored.write_text(retracted if loop % 2 == 0 else original)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "distill.cli", "export-all", "--quiet", *SMALL_ARGS],
+            cwd=exported, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.5, 9.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        check = run_inprocess(["health"], exported)
+        file_lines = [line for line in check.out.splitlines() if line.endswith(".jsonl")]
+        assert file_lines and all(line.startswith("ok") for line in file_lines), check.out
+        rerun = run_inprocess(["export-all", "--quiet", *SMALL_ARGS], exported)
+        assert rerun.code == 0, rerun.err
+        assert run_inprocess(["health"], exported).code == 0

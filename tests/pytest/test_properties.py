@@ -336,8 +336,10 @@ MANIFEST_POOL = ["crates/a/src/lib.rs", "src/b.rs", "crates/a b.rs", "docs/ünï
 
 
 def often(value, *others):
-    """`value` three times as likely as each of `others`."""
-    return st.sampled_from([value, value, value, *others])
+    """`value` four times in five, else one of `others` (shrinks towards `value`)."""
+    return st.integers(0, 4).flatmap(
+        lambda i: st.sampled_from(others) if i == 4 else st.just(value)
+    )
 
 
 def texts():
@@ -354,6 +356,14 @@ def provenances(draw, run: str):
     if draw(st.integers(0, 9)) == 0:
         return draw(st.sampled_from([None, MISSING]))
     sig = f"sig-{run}-{draw(st.integers(0, 2))}"
+    if draw(st.integers(0, 3)) < 3:  # mostly complete: only `line` varies
+        prov = {
+            "source_file": "runs/2026-11.jsonl",
+            "line": draw(often(draw(st.integers(1, 99)), 2.0, "3", None, True, MISSING)),
+            "sig_hash": sig,
+            "recorded_at": draw(st.sampled_from(RECORDED_OK)),
+        }
+        return {k: v for k, v in prov.items() if v is not MISSING}
     prov = {
         "source_file": draw(often("runs/2026-11.jsonl", "", " ", 5, MISSING)),
         "line": draw(often(draw(st.integers(1, 99)), 2.0, "3", None, True, MISSING)),
@@ -598,8 +608,8 @@ def input_files(draw, lines: list[Line], prefix: str) -> list[InputFile]:
 
 @st.composite
 def substrates(draw) -> Substrate:
-    runs = draw(st.lists(st.sampled_from(RUNS), min_size=1, max_size=30, unique=True))
-    tasks = draw(st.lists(st.sampled_from(TASKS), min_size=1, max_size=3, unique=True))
+    runs = draw(st.permutations(RUNS))[: draw(st.integers(1, 30))]
+    tasks = draw(st.lists(st.sampled_from(TASKS), min_size=1, max_size=2, unique=True))
     ev_lines: list[Line] = []
     sc_lines: list[Line] = []
     for run in runs:
