@@ -3,9 +3,11 @@ one writer per warehouse."""
 
 from __future__ import annotations
 
+import json
 import os
 
-from conftest import SMALL_ARGS, run_inprocess, run_process, small_substrate
+import pytest
+from conftest import SMALL_ARGS, run_inprocess, run_process, small_substrate, write_jsonl
 
 from distill.warehouse import WarehouseLock
 
@@ -105,3 +107,36 @@ def test_paths_with_quotes_spaces_and_sql_reach_duckdb_quoted(tmp_path):
     )
     assert count.code == 0 and "(1 row)" in count.out
     assert run_inprocess(["health", *args[6:]], tmp_path).code == 0
+
+
+def test_a_full_disk_exits_2_naming_the_file_and_keeps_the_old_set(tmp_path):
+    """A real ENOSPC from a 128 KiB tmpfs mounted over the export folder (root only)."""
+    import shutil
+    import subprocess
+
+    small_substrate(tmp_path)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(exports)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        assert run_inprocess(["export-all", "--quiet", *SMALL_ARGS], tmp_path).code == 0
+        before = {p: p.read_bytes() for p in sorted(exports.rglob("*.jsonl"))}
+        # the same runs, now with 60 KB texts: the new RAG file cannot fit
+        evidence_file = tmp_path / "in/evidence.jsonl"
+        rows = [json.loads(line) for line in evidence_file.read_text().splitlines()]
+        for row in rows:
+            row["text"] = row["text"] + "\n" + "y" * 60_000
+        write_jsonl(evidence_file, rows)
+        result = run_inprocess(["export-all", "--quiet", *SMALL_ARGS], tmp_path)
+        assert result.code == 2, result.err
+        assert "cannot write exports/" in result.err
+        assert {p: p.read_bytes() for p in sorted(exports.rglob("*.jsonl"))} == before
+        assert not list(exports.rglob(".*.tmp-*"))
+        assert not (exports / ".distill-commit.json").exists()
+    finally:
+        subprocess.run(["umount", str(exports)], check=False)
+        shutil.rmtree(exports, ignore_errors=True)
