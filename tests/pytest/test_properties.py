@@ -8,7 +8,7 @@ own temporary directory; and checks the WRITTEN files against an oracle computed
 Python, from the generated input alone (SPEC §2-§5), never from the warehouse.
 
 Each example costs one real pipeline run (~5 s). `DISTILL_PROPERTY_EXAMPLES` sets the number of
-examples (default 6, about a minute in all); `DISTILL_PROPERTY_EXAMPLES=200` is the soak.
+examples (default 3, about 40 s in all); `DISTILL_PROPERTY_EXAMPLES=200` is the soak.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from conftest import run_inprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-EXAMPLES = int(os.environ.get("DISTILL_PROPERTY_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("DISTILL_PROPERTY_EXAMPLES", "3"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -66,55 +66,19 @@ TS_RE = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
     r"(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
-KEYS = {
-    "rag": [
-        "id",
-        "title",
-        "text",
-        "success_score",
-        "source_category",
-        "source_run_id",
-        "task_id",
-        "tags",
-        "provenance",
-        "created_at",
-    ],
-    "sft": [
-        "id",
-        "instruction",
-        "context",
-        "response",
-        "quality_score",
-        "source_run_id",
-        "task_id",
-        "tags",
-        "provenance",
-        "created_at",
-    ],
-    "preference": [
-        "id",
-        "prompt",
-        "chosen",
-        "rejected",
-        "reason",
-        "chosen_run_id",
-        "rejected_run_id",
-        "chosen_score",
-        "rejected_score",
-        "task_id",
-        "provenance",
-        "created_at",
-    ],
-    "quarantine": [
-        "id",
-        "exporter",
-        "reason",
-        "errors",
-        "run_id",
-        "source_record",
-        "source_provenance",
-    ],
+# fmt: off
+KEYS = {  # SPEC §5: keys in this order
+    "rag": ["id", "title", "text", "success_score", "source_category", "source_run_id",
+            "task_id", "tags", "provenance", "created_at"],
+    "sft": ["id", "instruction", "context", "response", "quality_score", "source_run_id",
+            "task_id", "tags", "provenance", "created_at"],
+    "preference": ["id", "prompt", "chosen", "rejected", "reason", "chosen_run_id",
+                   "rejected_run_id", "chosen_score", "rejected_score", "task_id",
+                   "provenance", "created_at"],
+    "quarantine": ["id", "exporter", "reason", "errors", "run_id", "source_record",
+                   "source_provenance"],
 }
+# fmt: on
 FILES = {
     "rag": "exports/rag/playbooks.jsonl",
     "sft": "exports/sft/instruction_response.jsonl",
@@ -234,6 +198,7 @@ class Substrate:
     scored: list[InputFile]
     manifest: list[str] | None  # manifest lines as written (None: no --manifest)
     manifest_crlf: bool = False
+    manifest_bom: bool = False
     include_review: bool = False
     include_partial: bool = False
     min_gap: int | None = None  # None: option left out (default 2)
@@ -248,9 +213,10 @@ class Substrate:
         args += ["--scored", self.scored[0].path if len(self.scored) == 1 else "in/sc-*"]
         if self.manifest is not None:
             end = "\r\n" if self.manifest_crlf else "\n"
-            (root / "in/manifest.txt").write_text(
-                "".join(line + end for line in self.manifest), encoding="utf-8"
+            text = ("\ufeff" if self.manifest_bom else "") + "".join(
+                line + end for line in self.manifest
             )
+            (root / "in/manifest.txt").write_bytes(text.encode("utf-8"))
             args += ["--manifest", "in/manifest.txt"]
         if self.include_review:
             args.append("--include-review")
@@ -267,13 +233,14 @@ class Substrate:
     def __repr__(self) -> str:
         return (
             f"Substrate(include_review={self.include_review}, include_partial="
-            f"{self.include_partial}, min_gap={self.min_gap}, manifest={self.manifest!r},"
+            f"{self.include_partial}, min_gap={self.min_gap}, manifest={self.manifest!r} "
+            f"(crlf={self.manifest_crlf}, bom={self.manifest_bom}),"
             f"\n evidence={self.evidence!r},\n scored={self.scored!r})"
         )
 
 
 MISSING = object()  # a key left out of the record
-RUNS = [f"r{i:02d}" for i in range(27)] + ["scrum:17:crates/a b.rs", "ñ-run", "R-upper"]
+RUNS = [f"r{i:02d}" for i in range(26)] + ["r01 ", "scrum:17:crates/a b.rs", "ñ-run", "R-upper"]
 TASKS = ["T1", "T2", "T3", "T4"]
 INSTRUCTION = {t: f"Review crates/{t.lower()}/src/lib.rs for correctness." for t in TASKS}
 RECORDED_OK = [
@@ -286,6 +253,8 @@ RECORDED_OK = [
     "2026-11-03T00:00:00",
     "2024-02-29T23:59:59.999999+23:59",
     "2027-01-01T00:00:00Z",
+    "2026-11-01T10:00:00.000000001Z",  # truncated: the same instant as the first
+    "2026-11-01T10:00:00-00:00",
 ]
 TS_BAD = [
     "2026-11-01 10:00:00Z",
@@ -297,9 +266,22 @@ TS_BAD = [
     "0001-01-01T00:30:00+01:00",  # UTC year 0
     "9999-12-31T23:30:00-01:00",  # UTC year 10000
     "yesterday",
+    "2026-11-01T10:00Z",
+    "2026-11-01",
+    " 2026-11-01T10:00:00Z",
+    "2026-11-01T10:00:00.Z",
+    "2026-11-01T10:00:00+24:00",
     "",
 ]
-TEXT_ALPHABET = ["a", "b", " ", "\n", "\t", "\r", "\xa0", "\u3000", "\x85", "é", "\u2028", "\x7f"]
+TEXT_ALPHABET = [
+    *"ab \n\t\r\xa0\u3000\x85é\u2028\x7f\u1680\u205f",
+    "\x00",  # valid inside a JSON string (escaped)
+    "\x1f",  # Python's str.isspace() says whitespace, SPEC §2 does not
+    "\u200b",  # zero width space: not whitespace either
+    "\ufeff",  # nor is a byte-order mark inside a line
+    "😀",  # outside the BMP: a surrogate pair when escaped
+    "e\u0301",  # a combining accent: two code points, one grapheme
+]
 TEXT_FIXED = [
     "## Fix\n\nUse a bounded channel.",
     "  ## Fix\n\nUse a bounded channel.\u3000",  # equal to the one above after trim
@@ -308,6 +290,12 @@ TEXT_FIXED = [
     "The key is sk-abcdefghijklmnopqrstuvwxyz0123 oops",
     "AKIAABCDEFGHIJKLMNOP leaked",
     "Accepted answer é — two.",
+    "e\u0301" * 40,  # 80 code points, 40 graphemes: the title keeps 60 code points
+    "😀" * 65,
+    "ésk-abcdefghijklmnopqrstuvwx",  # \b is ASCII: a secret after é
+    "_sk-abcdefghijklmnopqrstuvwx",  # but not after _
+    "\u200b",  # not blank
+    "\x1c\x1d",  # not blank either
 ]
 FILE_REFS_SAFE = [
     "crates/a/src/lib.rs",
@@ -317,6 +305,12 @@ FILE_REFS_SAFE = [
     "docs/ünï.md",
     "a..b/c.rs",
     "not/listed.rs",
+    "src/c.rs",
+    "src/c.rs ",
+    "./src/d.rs",
+    "././src/d.rs",
+    "...",
+    "a/./b.rs",
 ]
 FILE_REFS_UNSAFE = [
     "/abs/x.rs",
@@ -331,8 +325,18 @@ FILE_REFS_UNSAFE = [
     " ",
     "\u3000",
     "x\x01y",
+    "x\x7f",
+    "c:x.rs",
 ]
-MANIFEST_POOL = ["crates/a/src/lib.rs", "src/b.rs", "crates/a b.rs", "docs/ünï.md", "a..b/c.rs"]
+MANIFEST_POOL = [
+    "crates/a/src/lib.rs",
+    "src/b.rs",
+    "crates/a b.rs",
+    "docs/ünï.md",
+    "a..b/c.rs",
+    "src/c.rs ",  # verbatim: does not list "src/c.rs"
+    "./src/d.rs",  # nothing is unquoted: lists "./src/d.rs" only
+]
 
 
 def often(value, *others):
@@ -344,7 +348,7 @@ def often(value, *others):
 
 def texts():
     return st.one_of(
-        st.text(alphabet=TEXT_ALPHABET, max_size=8),
+        st.lists(st.sampled_from(TEXT_ALPHABET), max_size=8).map("".join),
         st.sampled_from(TEXT_FIXED),
         st.sampled_from(TEXT_FIXED),
         st.none(),
@@ -393,7 +397,7 @@ def evidence_records(draw, run: str, task):
                 + ["audit_facts", "distilled_notes", "mystery_type"]
             )
         ),
-        "role": draw(often("executor", "observer", None, "", " ", MISSING)),
+        "role": draw(often("executor", "observer", " executor ", None, "", " ", MISSING)),
         "model": draw(often("model-a", "model-b", None, "", "\u3000", MISSING)),
         "instruction": draw(
             often(
@@ -419,7 +423,9 @@ def evidence_records(draw, run: str, task):
             )
         ),
         "text": draw(texts()),
-        "title": draw(often(None, "", " ", "Title é", "  padded title  ", "y" * 70, MISSING)),
+        "title": draw(
+            often(None, "", " ", "Title é", "  padded title  ", "y" * 70, "ü" * 61, MISSING)
+        ),
         "file_refs": draw(
             st.one_of(
                 st.none(),
@@ -442,6 +448,7 @@ def score_records(draw, run: str):
         "category": draw(st.sampled_from(CATEGORIES)),
         "rationale": draw(often("good", None, "", "leaks sk-abcdefghijklmnopqrstuvwxyz", MISSING)),
         "scorer_version": draw(often("v1", None, MISSING)),
+        "extra_field": draw(often(MISSING, [1, {"a": None}])),
         "scored_at": draw(
             st.one_of(
                 st.sampled_from(RECORDED_OK),
@@ -460,7 +467,13 @@ def serialize(record: dict, style: str) -> bytes:
     elif style == "trailing_comma":  # DuckDB's leniency, valid per SPEC §2
         text = json.dumps(record, ensure_ascii=False)[:-1] + ",}"
     elif style == "nan":  # likewise
-        text = json.dumps(record, ensure_ascii=False)[:-1] + ', "score_raw": NaN}'
+        text = json.dumps(record, ensure_ascii=False)[:-1] + ', "score_raw": -Infinity}'
+    elif style == "padded":  # JSON whitespace around the object
+        text = " \t" + json.dumps(record, ensure_ascii=False) + "\t "
+    elif style == "deep":  # duplicate keys deeper than checked; out-of-range numbers
+        text = json.dumps(record, ensure_ascii=False)[:-1] + (
+            ', "nested": {"k": 1, "k": 2}, "big": 1e400, "huge": 123456789012345678901234567890}'
+        )
     else:
         text = json.dumps(record, ensure_ascii=False)
     return text.encode("utf-8")
@@ -468,14 +481,14 @@ def serialize(record: dict, style: str) -> bytes:
 
 @st.composite
 def valid_lines(draw, record: dict) -> Line:
-    style = draw(often("plain", "ascii", "compact", "trailing_comma", "nan"))
+    style = draw(often("plain", "ascii", "compact", "trailing_comma", "nan", "padded", "deep"))
     return Line(serialize(record, style), "valid", record)
 
 
 def blank_lines():
-    return st.sampled_from(["", " ", "\t", "\u3000", "\xa0 ", "\x0b\x0c", "\x85", "\u2028"]).map(
-        lambda s: Line(s.encode("utf-8"), "blank")
-    )
+    return st.sampled_from(
+        ["", " ", "\t", "\r", "\u3000", "\xa0 ", "\x0b\x0c", "\x85", "\u2028"]
+    ).map(lambda s: Line(s.encode("utf-8"), "blank"))
 
 
 RAW_INVALID = [
@@ -484,6 +497,12 @@ RAW_INVALID = [
     (b'"a string"', None),
     (b"42", None),
     (b"null", None),
+    (b"{}", None),
+    ('\u3000{"run_id": "r05", "task_type": "scrum_review"}'.encode(), ANY),  # not JSON space
+    (
+        b'{"run_id": "r06", "task_type": "scrum_review", "context": {"matrix": [], "matrix": []}}',
+        ANY,
+    ),
     (b"{", None),
     (b'{"run_id": "r00", "task_type": "scrum_review", "text": "a\x01b"}', ANY),  # raw control
     (b'{"run_id": "r01", "task_type": "scrum_review", "text": "\xff"}', ANY),  # invalid UTF-8
@@ -523,6 +542,7 @@ def invalid_evidence_lines(draw, runs: list[str]) -> Line:
                 ("run_id", "\u3000"),
                 ("run_id", 5),
                 ("run_id", "r\x01x"),
+                ("run_id", "r\x00x"),
                 ("run_id", MISSING),
                 ("task_type", MISSING),
                 ("task_type", ""),
@@ -630,6 +650,7 @@ def substrates(draw) -> Substrate:
         scored=draw(input_files(draw(st.permutations(sc_lines)), "sc")),
         manifest=manifest,
         manifest_crlf=draw(st.booleans()),
+        manifest_bom=draw(st.booleans()),
         include_review=draw(st.booleans()),
         include_partial=draw(st.booleans()),
         min_gap=draw(st.sampled_from([None, 1, 2])),
