@@ -75,7 +75,11 @@
 {% macro json_array_all_strings(json_expr) %}{{ return(adapter.dispatch('json_array_all_strings', 'distill')(json_expr)) }}{% endmacro %}
 {% macro default__json_array_all_strings(json_expr) %}{{ distill._unsupported('json_array_all_strings') }}{% endmacro %}
 {% macro duckdb__json_array_all_strings(json_expr) -%}
-  coalesce(list_bool_and(list_transform(cast({{ json_expr }} as json[]), lambda e: json_type(e) = 'VARCHAR')), true)
+  {#- a JSON null entry casts to SQL NULL, whose type is NULL: it must count as not a string -#}
+  coalesce(
+    list_bool_and(list_transform(cast({{ json_expr }} as json[]), lambda e: coalesce(json_type(e) = 'VARCHAR', false))),
+    true
+  )
 {%- endmacro %}
 
 {#- A JSON type as a person would name it, for error messages. -#}

@@ -155,4 +155,6 @@ def _input_error(message: str) -> str | None:
     if INPUT_ERROR_MARK not in message:
         return None
     line = message.split(INPUT_ERROR_MARK, 1)[1].splitlines()[0]
+    # DuckDB appends the start of the Python traceback of the Arrow reader to the same line
+    line = line.split(" Detail: Python exception:", 1)[0]
     return line.strip()
