@@ -150,12 +150,13 @@ refused as (
     where reason is not null
 ),
 
-scores as (
-    select input_file, input_line, record from {{ ref('stg_substrate__scored_runs') }}
+{# whole records are read from the framed lines by key, for the refused rows only #}
+score_lines as (
+    {{ distill.input_lines('scored', 'select score_input_file, score_input_line from refused') }}
 ),
 
-evidence as (
-    select input_file, input_line, record from {{ ref('stg_substrate__evidence') }}
+evidence_lines as (
+    {{ distill.input_lines('evidence', 'select evidence_input_file, evidence_input_line from refused') }}
 ),
 
 final as (
@@ -165,13 +166,16 @@ final as (
         refused.reason,
         refused.errors,
         refused.run_id,
-        {{ distill.json_object_of([('scored_run', 'scores.record'), ('evidence', 'evidence.record')]) }} as source_record,
+        {{ distill.json_object_of([
+            ('scored_run', distill.line_record('score_lines.raw')),
+            ('evidence', distill.line_record('evidence_lines.raw')),
+        ]) }} as source_record,
         {{ distill.source_provenance('refused.score_input_file', 'refused.score_input_line') }} as source_provenance
     from refused
-    left join scores
-        on refused.score_input_file = scores.input_file and refused.score_input_line = scores.input_line
-    left join evidence
-        on refused.evidence_input_file = evidence.input_file and refused.evidence_input_line = evidence.input_line
+    left join score_lines
+        on refused.score_input_file = score_lines.input_file and refused.score_input_line = score_lines.input_line
+    left join evidence_lines
+        on refused.evidence_input_file = evidence_lines.input_file and refused.evidence_input_line = evidence_lines.input_line
 )
 
 select * from final

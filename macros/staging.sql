@@ -13,7 +13,7 @@
     case
       when line_status = 'invalid_utf8'
         then {{ distill.left_chars(distill.regex_replace_all(distill.blob_escaped('raw'), "'\\\\x0A$'", "''"), 10000) }}
-      when line_status in ('invalid_json', 'not_object') then {{ distill.left_chars('line_text', 10000) }}
+      when line_status in ('invalid_json', 'not_object') then {{ distill.left_chars("rtrim(line_text, chr(10))", 10000) }}
     end as raw_line
   from (
     select
@@ -26,12 +26,13 @@
         else 'object'
       end as line_status
     from (
-      {#- every line carries its '\n' (distill/lines.py); the only '\n' in it is the last byte -#}
+      {#- every line carries its '\n' (distill/lines.py), and keeps it: to JSON it is whitespace,
+          and cutting it (rtrim) cost more than all the JSON parsing of a 2 KB line together -#}
       select
         input_file,
         input_line,
         raw,
-        rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
+        {{ distill.try_decode_utf8('raw') }} as line_text
       from {{ ref('stg_substrate__lines') }}
       where input_kind = '{{ input_kind }}' and input_line > 0
     ) as decoded
@@ -74,4 +75,23 @@
     {{ distill.required_string_error('run_id', type_expr, value_expr) }},
     case when {{ distill.has_control_char(value_expr) }} then 'run_id: contains a control character' end
   )
+{%- endmacro %}
+
+{#- The record a staged line holds, as JSON, read again from its framed bytes (the line is a
+    JSON object: only lines with status 'object' may be given). -#}
+{% macro line_record(raw_expr) -%}
+  {{ distill.as_json(distill.try_decode_utf8(raw_expr)) }}
+{%- endmacro %}
+
+{#- The framed lines of one input kind whose (input_file, input_line) is among `wanted_keys`
+    (a query of two columns): the quarantines fetch whole records this way. The semi join
+    hashes the few wanted keys and streams the lines past them, instead of hashing every
+    line's bytes to join them to the refused rows. -#}
+{% macro input_lines(input_kind, wanted_keys) -%}
+  select input_file, input_line, raw
+  from {{ ref('stg_substrate__lines') }}
+  where
+    input_kind = '{{ input_kind }}'
+    and input_line > 0
+    and (input_file, input_line) in ({{ wanted_keys }})
 {%- endmacro %}

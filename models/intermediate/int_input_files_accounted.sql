@@ -26,7 +26,7 @@ line_counts as (
         input_file,
         count(*) as line_count,
         count(*) filter (
-            where {{ distill.is_blank("rtrim(" ~ distill.try_decode_utf8('raw') ~ ", chr(10))") }}
+            where {{ distill.is_blank(distill.try_decode_utf8('raw')) }}
             and {{ distill.try_decode_utf8('raw') }} is not null
         ) as blank_lines
     from lines

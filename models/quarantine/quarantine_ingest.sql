@@ -13,37 +13,35 @@ scores as (
     select * from {{ ref('stg_substrate__scored_runs') }}
 ),
 
+
 evidence_duplicates as (
     select
         ranked.input_file,
         ranked.input_line,
         ranked.run_id,
         ranked.canonical_input_file,
-        ranked.canonical_input_line,
-        evidence.record
+        ranked.canonical_input_line
     from {{ ref('int_evidence_deduplicated') }} as ranked
-    inner join evidence
-        on ranked.input_file = evidence.input_file and ranked.input_line = evidence.input_line
     where not ranked.is_canonical
 ),
 
 schema_violations as (
     select
+        'evidence' as input_kind,
         input_file,
         input_line,
         schema_errors as errors,
         run_id,
-        record,
         raw_line
     from evidence
     where not is_valid
     union all
     select
+        'scored' as input_kind,
         input_file,
         input_line,
         schema_errors as errors,
         run_id,
-        record,
         raw_line
     from scores
     where not is_valid
@@ -51,16 +49,17 @@ schema_violations as (
 
 refused as (
     select
+        input_kind,
         input_file,
         input_line,
         'schema_violation' as reason,
         errors,
         run_id,
-        record,
         raw_line
     from schema_violations
     union all
     select
+        'evidence' as input_kind,
         input_file,
         input_line,
         'duplicate_id' as reason,
@@ -69,21 +68,46 @@ refused as (
             || canonical_input_file || ':' || canonical_input_line
         ] as errors,
         run_id,
-        record,
         null as raw_line
     from evidence_duplicates
 ),
 
+lines as (
+    {#- the records of refused object lines; the other lines are shown by raw_line -#}
+    select
+        'evidence' as input_kind,
+        *
+    from (
+        {{ distill.input_lines('evidence', "select input_file, input_line from refused where input_kind = 'evidence' and raw_line is null") }}
+    ) as evidence_lines
+    union all
+    select
+        'scored' as input_kind,
+        *
+    from (
+        {{ distill.input_lines('scored', "select input_file, input_line from refused where input_kind = 'scored' and raw_line is null") }}
+    ) as score_lines
+),
+
 final as (
     select
-        {{ distill.quarantine_id('ingest', ["input_file || ':' || input_line"]) }} as id,
+        {{ distill.quarantine_id('ingest', ["refused.input_file || ':' || refused.input_line"]) }} as id,
         'ingest' as exporter,
-        reason,
-        errors,
-        run_id,
-        coalesce(record, {{ distill.json_object_of([('raw_line', 'raw_line')]) }}) as source_record,
-        {{ distill.source_provenance('input_file', 'input_line') }} as source_provenance
+        refused.reason,
+        refused.errors,
+        refused.run_id,
+        {# a line that is no JSON object has a raw_line; the others are records, read by key #}
+        case
+            when refused.raw_line is null then {{ distill.line_record('lines.raw') }}
+            else {{ distill.json_object_of([('raw_line', 'refused.raw_line')]) }}
+        end as source_record,
+        {{ distill.source_provenance('refused.input_file', 'refused.input_line') }} as source_provenance
     from refused
+    left join lines
+        on
+            refused.input_kind = lines.input_kind
+            and refused.input_file = lines.input_file
+            and refused.input_line = lines.input_line
 )
 
 select * from final

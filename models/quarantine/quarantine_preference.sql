@@ -9,20 +9,17 @@ refused as (
     where reason is not null
 ),
 
+{# whole records are read from the framed lines by key, for the refused pairs only #}
 scores as (
-    select
-        input_file,
-        input_line,
-        record
-    from {{ ref('stg_substrate__scored_runs') }}
+    {{ distill.input_lines('scored',
+        'select chosen_score_input_file, chosen_score_input_line from refused
+        union all select score_input_file, score_input_line from refused') }}
 ),
 
 evidence as (
-    select
-        input_file,
-        input_line,
-        record
-    from {{ ref('stg_substrate__evidence') }}
+    {{ distill.input_lines('evidence',
+        'select chosen_evidence_input_file, chosen_evidence_input_line from refused
+        union all select rejected_evidence_input_file, rejected_evidence_input_line from refused') }}
 ),
 
 final as (
@@ -33,8 +30,8 @@ final as (
         refused.errors,
         refused.rejected_run_id as run_id,
         {{ distill.json_object_of([
-            ('chosen', distill.json_object_of([('scored_run', 'chosen_score.record'), ('evidence', 'chosen_evidence.record')])),
-            ('rejected', distill.json_object_of([('scored_run', 'rejected_score.record'), ('evidence', 'rejected_evidence.record')])),
+            ('chosen', distill.json_object_of([('scored_run', distill.line_record('chosen_score.raw')), ('evidence', distill.line_record('chosen_evidence.raw'))])),
+            ('rejected', distill.json_object_of([('scored_run', distill.line_record('rejected_score.raw')), ('evidence', distill.line_record('rejected_evidence.raw'))])),
         ]) }} as source_record,
         {{ distill.source_provenance('refused.score_input_file', 'refused.score_input_line') }} as source_provenance
     from refused

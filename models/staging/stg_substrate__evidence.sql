@@ -4,7 +4,8 @@
   typed fields. A record is valid when schema_errors is empty; the others go to the ingest
   quarantine. Each JSON helper reads all its paths in one parse of the line (types, strings,
   keys, arrays): four parses a record, not one per field. A table, so that the three models
-  reading it do not parse 2 KB records again.
+  reading it do not parse 2 KB records again. The whole record is not kept here: the few rows
+  that print it (the quarantines) read it from stg_substrate__lines by its line key.
 #}
 {%- set paths = [
     '$.run_id', '$.task_id', '$.task_type', '$.role', '$.model', '$.instruction', '$.context',
@@ -120,7 +121,6 @@ final as (
         line_status,
         {{ distill.list_len('schema_errors') }} = 0 as is_valid,
         schema_errors,
-        case when line_status = 'object' then {{ distill.as_json('line_text') }} end as record,
         raw_line,
         case when {{ t['run_id'] }} = 'VARCHAR' and not {{ distill.has_control_char('run_id') }} and not {{ distill.is_blank('run_id') }} then run_id end as run_id,
         task_id,
