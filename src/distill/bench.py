@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import statistics
@@ -20,8 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from distill.config import project_dir
+from distill.config import duckdb_settings, project_dir
 
+PAIRS_FILE = "preference/chosen_rejected.jsonl"
 PHASES = ("staging", "gating", "pairing", "shaping", "tests", "writing", "receipts")
 
 
@@ -58,8 +58,9 @@ def run_distill(data: Path, work: Path) -> dict:
     args = [
         sys.executable, "-m", "distill.cli", "export-all", "--json",
         "--evidence", str(data / "evidence.jsonl"), "--scored", str(data / "scored_runs.jsonl"),
-        "--manifest", str(data / "repo_manifest.txt"),
     ]  # fmt: skip
+    if (data / "repo_manifest.txt").is_file():
+        args += ["--manifest", str(data / "repo_manifest.txt")]
     started = time.monotonic()
     proc = subprocess.run(args, cwd=work, capture_output=True, text=True)
     wall = time.monotonic() - started
@@ -75,32 +76,56 @@ def run_distill(data: Path, work: Path) -> dict:
         phases[_phase(node["unique_id"])] += node["execution_time"]
     phases["writing"] = summary["timings_ms"]["write"] / 1000
     phases["receipts"] = summary["timings_ms"]["receipts"] / 1000
-    return {"wall_s": wall, "peak_rss_mib": peak_kib / 1024, "phases_s": phases}
+    return {
+        "wall_s": wall,
+        "peak_rss_mib": peak_kib / 1024,
+        "phases_s": phases,
+        "output_mb": _folder_mb(work / "exports"),
+    }
 
 
 FLOOR_SQL = """
 set memory_limit = '{memory}'; set threads = {threads}; set preserve_insertion_order = false;
 set enable_progress_bar = false;
+create temp table scored as
+select json ->> 'run_id' as run_id, json ->> 'category' as category, json as record
+from read_ndjson_objects({scored}, ignore_errors = true);
 create temp table joined as
-select s.run_id, s.category, e.task_id, e.task_type, e.instruction, e.text, e.title,
-       e.provenance, s.rationale
-from read_json({scored}, format='newline_delimited', ignore_errors=true, columns={{
-        run_id: 'varchar', category: 'varchar', rationale: 'varchar', scored_at: 'varchar'}}) s
-left join read_json({evidence}, format='newline_delimited', ignore_errors=true, columns={{
-        run_id: 'varchar', task_id: 'varchar', task_type: 'varchar', instruction: 'varchar',
-        text: 'varchar', title: 'varchar', provenance: 'json'}}) e using (run_id);
-copy (select run_id as id, title, text, category, task_type, provenance from joined
+select s.run_id, s.category, e.json ->> 'task_id' as task_id, s.record as scored_record,
+       e.json as evidence_record
+from scored as s
+left join read_ndjson_objects({evidence}, ignore_errors = true) as e
+    on s.run_id = e.json ->> 'run_id';
+create temp view rows as
+select run_id as id, category, task_id, evidence_record ->> 'text' as text,
+       evidence_record ->> 'title' as title, evidence_record ->> 'task_type' as task_type,
+       evidence_record ->> 'instruction' as instruction,
+       evidence_record -> 'provenance' as provenance,
+       json_object('scored_run', scored_record, 'evidence', evidence_record) as source_record
+from joined;
+copy (select id, title, text, category, task_type, provenance from rows
       where category in ('accepted', 'partially_accepted') order by id) to {rag} (format json);
-copy (select run_id as id, instruction, text, category, provenance from joined
+copy (select id, instruction, text, category, provenance from rows
       where category = 'accepted' order by id) to {sft} (format json);
-copy (select run_id as id, category, to_json(joined) as source_record from joined
+copy (select rejected.id, chosen.text as chosen, rejected.text as rejected
+      from rows as rejected
+      inner join (select task_id, arg_min(text, id) as text from rows
+                  where category = 'accepted' group by task_id) as chosen using (task_id)
+      where rejected.category = 'rejected' order by rejected.id) to {preference} (format json);
+copy (select id, category, source_record from rows
       where category not in ('accepted', 'partially_accepted') order by id)
-     to {quarantine} (format json);
+     to {quarantine_rag} (format json);
+copy (select id, category, source_record from rows where category <> 'accepted' order by id)
+     to {quarantine_sft} (format json);
 """
+FLOOR_FILES = ("rag", "sft", "preference", "quarantine_rag", "quarantine_sft")
 
 
 def run_floor(data: Path, work: Path) -> dict:
-    """The I/O floor, in its own process so its memory is measured alone."""
+    """The I/O floor, in its own process so that its memory is measured alone. It reads each
+    input once, joins scored runs to evidence by run_id, and writes the five large files
+    distill writes (RAG, SFT and preference rows, RAG and SFT quarantine rows with both
+    records) with rows chosen by category alone: no validation, no gates, no ids."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
 
@@ -108,18 +133,74 @@ def run_floor(data: Path, work: Path) -> dict:
         return "'" + str(path).replace("'", "''") + "'"
 
     sql = FLOOR_SQL.format(
-        memory=os.environ.get("DISTILL_MEMORY_LIMIT", "4GB"),
-        threads=int(os.environ.get("DISTILL_THREADS", "2")),
+        memory=duckdb_settings()["memory_limit"],
+        threads=duckdb_settings()["threads"],
         scored=lit(data / "scored_runs.jsonl"),
         evidence=lit(data / "evidence.jsonl"),
-        rag=lit(work / "rag.jsonl"),
-        sft=lit(work / "sft.jsonl"),
-        quarantine=lit(work / "quarantine.jsonl"),
+        **{name: lit(work / f"{name}.jsonl") for name in FLOOR_FILES},
     )
     script = f"import duckdb; duckdb.connect().execute({sql!r})"
     started = time.monotonic()
     subprocess.run([sys.executable, "-c", script], check=True)
-    return {"wall_s": time.monotonic() - started}
+    wall = time.monotonic() - started
+    return {"wall_s": wall, "output_mb": _folder_mb(work)}
+
+
+def _folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*.jsonl")) / 1e6
+
+
+def attempts_substrate(attempts: int, one_task: bool) -> Path:
+    """`attempts` runs, accepted / partially_accepted / rejected in turn, each with a 2 KB
+    text: all in one task, or three to a task. Same bytes either way but the task ids."""
+    folder = project_dir() / ".bench" / f"attempts-{attempts}-{'one' if one_task else 'spread'}"
+    if (folder / "scored_runs.jsonl").is_file():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    categories = ("accepted", "partially_accepted", "rejected")
+    body = " ".join(f"step {n}: check the lease, then retry with backoff." for n in range(40))
+    with open(folder / "evidence.jsonl", "w") as ev, open(folder / "scored_runs.jsonl", "w") as sc:
+        for i in range(attempts):
+            run_id = f"bench:{i:06d}"
+            task = "bench-task-0" if one_task else f"bench-task-{i // 3}"
+            record = {
+                "run_id": run_id, "task_id": task, "task_type": "scrum_review", "role": "executor",
+                "model": "m", "instruction": "Review the change.", "context": {"matrix": []},
+                "text": f"Attempt {i}. {body}", "title": None, "file_refs": [],
+                "provenance": {"source_file": "runs/bench.jsonl", "line": i + 1,
+                               "sig_hash": f"{i:016x}", "recorded_at": "2026-04-01T00:00:00Z"},
+            }  # fmt: skip
+            ev.write(json.dumps(record) + "\n")
+            score = {"run_id": run_id, "category": categories[i % 3], "rationale": "r",
+                     "scorer_version": "v1", "scored_at": "2026-04-02T00:00:00Z"}  # fmt: skip
+            sc.write(json.dumps(score) + "\n")
+    return folder
+
+
+def pairing_scenario(attempts: int, repeat: int) -> dict:
+    """Preference pairing of one task with `attempts` attempts against the same number of
+    runs spread three to a task: the pairing phase and the whole export-all, medians."""
+    scratch = project_dir() / ".bench" / "work"
+    result = {}
+    for name, one_task in (("one_task", True), ("spread", False)):
+        data = attempts_substrate(attempts, one_task)
+        runs = [run_distill(data, scratch / f"attempts-{name}") for _ in range(repeat)]
+        result[name] = {
+            "pairing_s": round(statistics.median(r["phases_s"]["pairing"] for r in runs), 2),
+            "wall_s": round(statistics.median(r["wall_s"] for r in runs), 2),
+            "pairs": _rows(
+                scratch / f"attempts-{name}" / "exports/preference/chosen_rejected.jsonl"
+            ),
+        }
+    result["pairing_ratio"] = round(
+        result["one_task"]["pairing_s"] / max(result["spread"]["pairing_s"], 1e-9), 2
+    )
+    return result
+
+
+def _rows(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +208,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1_000_000, help="scored runs (default 1M)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--attempts",
+        type=int,
+        metavar="N",
+        help="instead: pairing of one task with N attempts vs N runs spread over tasks",
+    )
     args = parser.parse_args(argv)
+    out = project_dir() / "reports" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    if args.attempts:
+        report = {"attempts": args.attempts, "repeat": args.repeat,
+                  **pairing_scenario(args.attempts, args.repeat)}  # fmt: skip
+        (out / "attempts.json").write_text(json.dumps(report, indent=2) + "\n")
+        print(f"{args.attempts:,} attempts, median of {args.repeat}")
+        for name in ("one_task", "spread"):
+            r = report[name]
+            print(f"{name:<9} pairing {r['pairing_s']:>6.2f} s  export-all {r['wall_s']:>6.2f} s"
+                  f"  {r['pairs']:,} pairs")  # fmt: skip
+        print(f"pairing one task / spread: {report['pairing_ratio']}x")
+        print(f"written {out / 'attempts.json'}")
+        return 0
 
     data = substrate(args.runs, args.seed)
     input_mb = sum(p.stat().st_size for p in data.iterdir()) / 1e6
@@ -143,35 +244,43 @@ def main(argv: list[str] | None = None) -> int:
     total = median([r["wall_s"] for r in distill_runs])
     floor = median([r["wall_s"] for r in floor_runs])
     phases = {p: median([r["phases_s"][p] for r in distill_runs]) for p in PHASES}
+
+    def rates(seconds: float) -> dict:
+        return {"runs_per_s": round(args.runs / seconds) if seconds else None,
+                "input_mb_per_s": round(input_mb / seconds, 1) if seconds else None}  # fmt: skip
+
     report = {
         "runs": args.runs,
         "input_mb": round(input_mb, 1),
         "repeat": args.repeat,
         "distill": {
             "wall_s": round(total, 2),
-            "runs_per_s": round(args.runs / total),
-            "input_mb_per_s": round(input_mb / total, 1),
+            **rates(total),
             "peak_rss_mib": round(max(r["peak_rss_mib"] for r in distill_runs)),
-            "phases_s": {p: round(v, 2) for p, v in phases.items()},
+            "output_mb": round(distill_runs[-1]["output_mb"], 1),
+            "phases": {p: {"s": round(v, 2), **rates(v)} for p, v in phases.items()},
         },
-        "floor": {"wall_s": round(floor, 2)},
+        "floor": {"wall_s": round(floor, 2), **rates(floor),
+                  "output_mb": round(floor_runs[-1]["output_mb"], 1)},
         "ratio_to_floor": round(total / floor, 2),
         "samples": {"distill_wall_s": [round(r["wall_s"], 2) for r in distill_runs],
                     "floor_wall_s": [round(r["wall_s"], 2) for r in floor_runs]},
     }  # fmt: skip
-    out = project_dir() / "reports" / "bench" / "latest.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"{args.runs:,} runs, {input_mb:,.0f} MB of input, median of {args.repeat}")
-    print(f"{'phase':<12} {'seconds':>8}")
+    print(f"{'phase':<12} {'seconds':>8} {'runs/s':>10} {'MB/s':>7}")
     for phase, seconds in phases.items():
-        print(f"{phase:<12} {seconds:>8.2f}")
-    rates = f"{args.runs / total:,.0f} runs/s, {input_mb / total:.0f} MB/s"
-    print(
-        f"{'total':<12} {total:>8.2f}   ({rates}, peak {report['distill']['peak_rss_mib']:,} MiB)"
-    )
-    print(f"{'I/O floor':<12} {floor:>8.2f}   ratio {report['ratio_to_floor']}x")
-    print(f"written {out}")
+        r = rates(seconds)
+        print(
+            f"{phase:<12} {seconds:>8.2f} {r['runs_per_s'] or 0:>10,} {r['input_mb_per_s'] or 0:>7}"
+        )
+    r = rates(total)
+    print(f"{'total':<12} {total:>8.2f} {r['runs_per_s']:>10,} {r['input_mb_per_s']:>7}"
+          f"   peak {report['distill']['peak_rss_mib']:,} MiB,"
+          f" wrote {report['distill']['output_mb']:,.0f} MB")  # fmt: skip
+    print(f"{'I/O floor':<12} {floor:>8.2f}   wrote {report['floor']['output_mb']:,.0f} MB;"
+          f" distill / floor = {report['ratio_to_floor']}x")  # fmt: skip
+    print(f"written {out / 'latest.json'}")
     return 0
 
 

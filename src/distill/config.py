@@ -9,6 +9,17 @@ from pathlib import Path
 DEFAULT_EVIDENCE = "data/sample/evidence.jsonl"
 DEFAULT_SCORED = "data/sample/scored_runs.jsonl"
 DEFAULT_MANIFEST = "data/sample/repo_manifest.txt"
+# DuckDB's cap; profiles.yml has the same default. 3 GB for DuckDB keeps the whole process
+# (Python, dbt, Arrow batches) under 4 GB at 1M runs; DuckDB spills to disk beyond it.
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+
+def duckdb_settings() -> dict[str, str | int]:
+    """memory_limit and threads for every DuckDB connection distill opens itself."""
+    return {
+        "memory_limit": os.environ.get("DISTILL_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+        "threads": int(os.environ.get("DISTILL_THREADS", "2")),
+    }
 
 
 def project_dir() -> Path:

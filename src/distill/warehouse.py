@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from distill.config import duckdb_settings
+
 
 class WarehouseBusy(Exception):
     """Another distill run holds the warehouse: SPEC §7 exit status 2."""
@@ -66,8 +68,9 @@ def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise WarehouseBusy(f"{warehouse}: {str(err).splitlines()[0]}") from err
     try:
         # the same caps as the build (profiles.yml): a sort for COPY spills instead of growing
-        con.execute(f"set memory_limit = '{os.environ.get('DISTILL_MEMORY_LIMIT', '4GB')}'")
-        con.execute(f"set threads = {int(os.environ.get('DISTILL_THREADS', '2'))}")
+        settings = duckdb_settings()
+        con.execute(f"set memory_limit = '{settings['memory_limit']}'")
+        con.execute(f"set threads = {settings['threads']}")
         con.execute("set preserve_insertion_order = false")
         yield con
     finally:
