@@ -256,14 +256,18 @@ def write_exports(
 
 
 def _fault_point(name: str) -> None:
-    """Fault injection for the crash tests: with DISTILL_FAULT=<name>, announce the point by
-    creating $DISTILL_FAULT_MARKER and wait there to be killed. Inert otherwise."""
+    """Fault injection for the crash and concurrency tests: with DISTILL_FAULT=<name>, announce
+    the point by creating $DISTILL_FAULT_MARKER and wait there (at most 60 s) to be killed, or
+    for the test to delete the marker to let the run go on. Inert otherwise."""
     if os.environ.get("DISTILL_FAULT") != name:
         return
     import time
 
-    Path(os.environ["DISTILL_FAULT_MARKER"]).touch()
-    time.sleep(60)
+    marker = Path(os.environ["DISTILL_FAULT_MARKER"])
+    marker.touch()
+    deadline = time.monotonic() + 60
+    while marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 from conftest import SMALL_ARGS, run_inprocess, run_process, small_substrate, write_jsonl
@@ -60,6 +63,35 @@ def test_second_run_on_a_busy_warehouse_exits_2_naming_the_holder(tmp_path):
         result = run_process(["export-all", "--quiet", *SMALL_ARGS], tmp_path)
     assert result.returncode == 2
     assert f"is in use by another distill run (pid {os.getpid()})" in result.stderr
+
+
+def test_two_export_alls_at_once_the_second_exits_2_and_the_first_completes(tmp_path):
+    """Two real `distill export-all` processes on one warehouse: the first is held just before
+    its commit (warehouse locked, temp files written); the second must refuse with exit 2
+    naming the first's pid; released, the first completes and its files match its receipts."""
+    small_substrate(tmp_path)
+    marker = tmp_path / "held.marker"
+    env = {**os.environ, "DISTILL_FAULT": "before-commit", "DISTILL_FAULT_MARKER": str(marker)}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "distill.cli", "export-all", "--quiet", *SMALL_ARGS],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert first.poll() is None, f"the first run ended early: {first.communicate()}"
+            assert time.monotonic() < deadline, "the first run never reached its commit"
+            time.sleep(0.05)
+        second = run_process(["export-all", "--quiet", *SMALL_ARGS], tmp_path)
+        assert second.returncode == 2, second.stderr
+        assert f"is in use by another distill run (pid {first.pid})" in second.stderr
+        assert not (tmp_path / "exports/rag/playbooks.jsonl").exists()  # nothing committed yet
+    finally:
+        marker.unlink(missing_ok=True)
+        _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    health = run_process(["health", "--quiet"], tmp_path)
+    assert health.returncode == 0, health.stdout + health.stderr
 
 
 def test_unwritable_export_folder_exits_2_naming_it(tmp_path):
