@@ -33,6 +33,7 @@ from pathlib import Path
 from conftest import run_inprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spec_oracle import CATEGORIES, CONVERSATIONAL, RANK, SECRETS, WS
 
 EXAMPLES = int(os.environ.get("DISTILL_PROPERTY_EXAMPLES", "3"))
 SETTINGS = settings(
@@ -49,25 +50,6 @@ IDEMPOTENCE_SETTINGS = settings(SETTINGS, max_examples=max(1, EXAMPLES // 5))
 # ---------------------------------------------------------------------------------------------
 
 US = "\x1f"
-WS = "".join(
-    [chr(c) for c in range(0x09, 0x0E)]
-    + [" ", "\x85", "\xa0", "\u1680"]
-    + [chr(c) for c in range(0x2000, 0x200B)]
-    + ["\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]
-)
-CATEGORIES = ["accepted", "partially_accepted", "rejected", "needs_human_review"]
-RANK = {"accepted": 3, "partially_accepted": 2, "rejected": 1}
-CONVERSATIONAL = {"scrum_review", "observer_review", "mode_experiment"}
-SECRETS = [
-    re.compile(p, re.ASCII)
-    for p in (
-        r"\bAKIA[0-9A-Z]{16}\b",
-        r"\bgh[pousr]_[A-Za-z0-9]{36,}",
-        r"\bsk-[A-Za-z0-9_-]{20,}",
-        r"\bxox[abprs]-[A-Za-z0-9-]{10,}",
-        r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-    )
-]
 TS_RE = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
     r"(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:[0-9]{2})?"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from spec_oracle import CATEGORIES, CONVERSATIONAL, EXTRACTION, RANK, SECRETS, WS
 
 from distill import sample, synth
 
@@ -28,25 +29,6 @@ FILES = ("evidence.jsonl", "scored_runs.jsonl", "repo_manifest.txt")
 # A reference reading of the SPEC, for the tests only
 # --------------------------------------------------------------------------------------------
 
-WS = (
-    "\t\n\x0b\x0c\r \x85\xa0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + ("\u2028\u2029\u202f\u205f\u3000")
-)
-CATEGORIES = ("accepted", "partially_accepted", "rejected", "needs_human_review")
-RANK = {"accepted": 3, "partially_accepted": 2, "rejected": 1}
-CONVERSATIONAL = ("scrum_review", "observer_review", "mode_experiment")
-EXTRACTION = ("observer_escalation", "audit_facts", "distilled_%")
-SECRETS = [
-    re.compile(p, re.ASCII)
-    for p in (
-        r"\bAKIA[0-9A-Z]{16}\b",
-        r"\bgh[pousr]_[A-Za-z0-9]{36,}",
-        r"\bsk-[A-Za-z0-9_-]{20,}",
-        r"\bxox[abprs]-[A-Za-z0-9-]{10,}",
-        r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-    )
-]
 TS = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?",
     re.ASCII,
