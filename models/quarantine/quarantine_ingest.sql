@@ -13,7 +13,6 @@ scores as (
     select * from {{ ref('stg_substrate__scored_runs') }}
 ),
 
-
 evidence_duplicates as (
     select
         ranked.input_file,

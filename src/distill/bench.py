@@ -4,18 +4,19 @@ phase, beside an I/O floor measured in the same run.
 The floor is the least work any implementation must do: one DuckDB script that reads both
 inputs, joins them and writes the export-shaped files, with no validation and no gates.
 Figures are medians of --repeat runs; peak memory is the largest resident set of the
-measured process (distill runs dbt and DuckDB in-process).
+distill process alone (it runs dbt and DuckDB in-process, so that is the whole tree).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -62,12 +63,11 @@ def run_distill(data: Path, work: Path) -> dict:
     if (data / "repo_manifest.txt").is_file():
         args += ["--manifest", str(data / "repo_manifest.txt")]
     started = time.monotonic()
-    proc = subprocess.run(args, cwd=work, capture_output=True, text=True)
+    peak_kib, code, out, err = _run_measured(args, work)
     wall = time.monotonic() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode != 0:
-        raise SystemExit(f"distill export-all failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
-    summary = json.loads(proc.stdout)
+    if code != 0:
+        raise SystemExit(f"distill export-all failed ({code}):\n{err[-4000:]}")
+    summary = json.loads(out)
     results = json.loads(
         (work / "warehouse" / ".distill.duckdb.dbt-target" / "run_results.json").read_text()
     )
@@ -82,6 +82,19 @@ def run_distill(data: Path, work: Path) -> dict:
         "phases_s": phases,
         "output_mb": _folder_mb(work / "exports"),
     }
+
+
+def _run_measured(args: list[str], cwd: Path) -> tuple[int, int, str, str]:
+    """Run a command; return the peak RSS (KiB) of that process alone, its exit status, stdout
+    and stderr. wait4 reports the one child's usage; RUSAGE_CHILDREN would be the largest of
+    every child so far (the floor's included)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = code = os.waitstatus_to_exitcode(status)  # reaped: keep Popen in step
+        out.seek(0)
+        err.seek(0)
+        return usage.ru_maxrss, code, out.read().decode(), err.read().decode()
 
 
 FLOOR_SQL = """
