@@ -123,6 +123,13 @@
 {% macro default__list_transform(expr, var, body) %}{{ distill._unsupported('list_transform') }}{% endmacro %}
 {% macro duckdb__list_transform(expr, var, body) %}list_transform({{ expr }}, lambda {{ var }}: {{ body }}){% endmacro %}
 
+{#- True when the SQL expression `body` of `var` holds for some entry of a list; false for an
+    empty list. A list function, not a correlated `unnest` subquery: that one makes the planner
+    compute every column of a view, the source_record of the quarantine views among them. -#}
+{% macro list_any(expr, var, body) %}{{ return(adapter.dispatch('list_any', 'distill')(expr, var, body)) }}{% endmacro %}
+{% macro default__list_any(expr, var, body) %}{{ distill._unsupported('list_any') }}{% endmacro %}
+{% macro duckdb__list_any(expr, var, body) %}coalesce(list_bool_or(list_transform({{ expr }}, lambda {{ var }}: {{ body }})), false){% endmacro %}
+
 {#- A struct (JSON object on output) from (name, expression) pairs, keys in the given order. -#}
 {% macro struct_of(fields) %}{{ return(adapter.dispatch('struct_of', 'distill')(fields)) }}{% endmacro %}
 {% macro default__struct_of(fields) %}{{ distill._unsupported('struct_of') }}{% endmacro %}

@@ -139,30 +139,52 @@
 {%- endmacro %}
 
 {#-
-  A quarantine relation of one run-level exporter (rag, sft): every run its gated model
-  refused, with the joined input (the scored-run and evidence records, fetched by line key).
+  The runs one run-level exporter (rag, sft) refused, as quarantine rows without their records:
+  SPEC §5's id, exporter, reason, errors, run_id and source_provenance, and the line keys of the
+  two records source_record is built from. A narrow table: the data tests read it, not the view.
 -#}
-{% macro run_quarantine(exporter, gated) -%}
+{% macro refused_runs(exporter, gated) -%}
+select
+    {{ distill.quarantine_id(exporter, ['run_id']) }} as id,
+    '{{ exporter }}' as exporter,
+    reason,
+    errors,
+    run_id,
+    {{ distill.source_provenance('score_input_file', 'score_input_line') }} as source_provenance,
+    score_input_file,
+    score_input_line,
+    evidence_input_file,
+    evidence_input_line
+from {{ ref(gated) }}
+where reason is not null
+{%- endmacro %}
+
+{#-
+  A quarantine relation of one run-level exporter (rag, sft): its refused runs with their joined
+  input, the scored-run and evidence records read from the framed lines by key. A view: the
+  records are most of the input again, so they are built once, by the writer's COPY, straight
+  into the file, and never stored a second time. Its rows are tested on `refused`.
+-#}
+{% macro run_quarantine(refused) -%}
 with
 
 refused as (
-    select * from {{ ref(gated) }}
-    where reason is not null
+    select * from {{ ref(refused) }}
 ),
 
 {# whole records are read from the framed lines by key, for the refused rows only #}
 score_lines as (
-    {{ distill.input_lines('scored', 'select score_input_file, score_input_line from refused') }}
+    {{ distill.input_lines('scored', 'select score_input_file, score_input_line from ' ~ ref(refused)) }}
 ),
 
 evidence_lines as (
-    {{ distill.input_lines('evidence', 'select evidence_input_file, evidence_input_line from refused') }}
+    {{ distill.input_lines('evidence', 'select evidence_input_file, evidence_input_line from ' ~ ref(refused)) }}
 ),
 
 final as (
     select
-        {{ distill.quarantine_id(exporter, ['refused.run_id']) }} as id,
-        '{{ exporter }}' as exporter,
+        refused.id,
+        refused.exporter,
         refused.reason,
         refused.errors,
         refused.run_id,
@@ -170,7 +192,7 @@ final as (
             ('scored_run', distill.line_record('score_lines.raw')),
             ('evidence', distill.line_record('evidence_lines.raw')),
         ]) }} as source_record,
-        {{ distill.source_provenance('refused.score_input_file', 'refused.score_input_line') }} as source_provenance
+        refused.source_provenance
     from refused
     left join score_lines
         on refused.score_input_file = score_lines.input_file and refused.score_input_line = score_lines.input_line

@@ -1,2 +1,6 @@
-{# SPEC §5 quarantine rows of the RAG exporter: every run int_rag_gated refused. #}
-{{ distill.run_quarantine('rag', 'int_rag_gated') }}
+{#
+  SPEC §5 quarantine rows of the RAG exporter (`exports/quarantine/rag.jsonl`): every run
+  int_rag_gated refused (int_rag_refused), with its records. A view (see run_quarantine).
+#}
+{{ config(materialized='view') }}
+{{ distill.run_quarantine('int_rag_refused') }}

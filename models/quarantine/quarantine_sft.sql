@@ -1,2 +1,6 @@
-{# SPEC §5 quarantine rows of the SFT exporter: every run int_sft_gated refused. #}
-{{ distill.run_quarantine('sft', 'int_sft_gated') }}
+{#
+  SPEC §5 quarantine rows of the SFT exporter (`exports/quarantine/sft.jsonl`): every run
+  int_sft_gated refused (int_sft_refused), with its records. A view (see run_quarantine).
+#}
+{{ config(materialized='view') }}
+{{ distill.run_quarantine('int_sft_refused') }}

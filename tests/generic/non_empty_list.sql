@@ -8,9 +8,5 @@ from {{ model }}
 where
     {{ column_name }} is null
     or {{ distill.list_len(column_name) }} = 0
-    or exists (
-        select 1
-        from unnest({{ column_name }}) as entries (entry)
-        where {{ distill.is_blank('entries.entry') }}
-    )
+    or {{ distill.list_any(column_name, 'entry', distill.is_blank('entry')) }}
 {% endtest %}

@@ -3,7 +3,8 @@
   each exporter writes every run once, to its export or to its quarantine
   (runs = rag_samples + quarantine_rag, runs = sft_samples + quarantine_sft); every candidate
   pair is exported or quarantined (pairs = preference_pairs + quarantine_preference); every
-  scored run has one preference status. Returns each balance that does not hold.
+  scored run has one preference status. Returns each balance that does not hold. The rag and
+  sft quarantines are counted on int_rag_refused and int_sft_refused, the rows their views show.
   The exactly_once_in tests in the YAML name the keys that are missing or doubled.
 #}
 with
@@ -13,9 +14,9 @@ counts as (
         (select count(*) from {{ ref('int_scores_resolved') }}) as scored_runs,
         (select count(*) from {{ ref('int_runs_joined') }}) as joined_runs,
         (select count(*) from {{ ref('rag_samples') }}) as rag_exported,
-        (select count(*) from {{ ref('quarantine_rag') }}) as rag_quarantined,
+        (select count(*) from {{ ref('int_rag_refused') }}) as rag_quarantined,
         (select count(*) from {{ ref('sft_samples') }}) as sft_exported,
-        (select count(*) from {{ ref('quarantine_sft') }}) as sft_quarantined,
+        (select count(*) from {{ ref('int_sft_refused') }}) as sft_quarantined,
         (select count(*) from {{ ref('int_preference_pairs_gated') }}) as candidate_pairs,
         (select count(*) from {{ ref('preference_pairs') }}) as pairs_exported,
         (select count(*) from {{ ref('quarantine_preference') }}) as pairs_quarantined,

@@ -6,6 +6,8 @@
   - quarantine: q- + hex16(exporter ␟ key ␟ reason), key = run_id (rag, sft),
     R.run_id ␟ C.run_id (preference; C's run_id read back from source_record),
     input_file:input_line (ingest). The exporter is written here, not read from the row.
+  The rag and sft quarantine ids are read from int_rag_refused and int_sft_refused, which the
+  quarantine_rag and quarantine_sft views pass through unchanged.
   The concatenation is written out here rather than through distill.export_id, so a change to
   that macro cannot move the ids and this test together; ids_known_answer pins sha256 itself.
 #}
@@ -47,7 +49,7 @@ quarantine_rag as (
         'quarantine_rag' as relation,
         q_rag.id,
         'q-' || {{ hex16.format("'rag' || " ~ us ~ " || q_rag.run_id || " ~ us ~ " || q_rag.reason") }} as expected_id
-    from {{ ref('quarantine_rag') }} as q_rag
+    from {{ ref('int_rag_refused') }} as q_rag
 ),
 
 quarantine_sft as (
@@ -55,7 +57,7 @@ quarantine_sft as (
         'quarantine_sft' as relation,
         q_sft.id,
         'q-' || {{ hex16.format("'sft' || " ~ us ~ " || q_sft.run_id || " ~ us ~ " || q_sft.reason") }} as expected_id
-    from {{ ref('quarantine_sft') }} as q_sft
+    from {{ ref('int_sft_refused') }} as q_sft
 ),
 
 quarantine_preference as (
