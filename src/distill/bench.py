@@ -48,6 +48,8 @@ def _phase(unique_id: str) -> str:
         return "staging"
     if name.startswith("int_preference"):
         return "pairing"
+    if name.endswith("_refused"):  # the quarantine rows, before their records are joined in
+        return "shaping"
     if name.startswith("int_"):
         return "gating"
     return "shaping"  # export and quarantine models, seeds
