@@ -736,9 +736,11 @@ class Oracle:
                     (key, f.path, number, line.record)
                 )
         self.evidence: dict[str, dict] = {}
+        self.evidence_at: dict[str, tuple[str, int]] = {}  # run -> the canonical record's line
         for run, copies in valid_ev.items():
             copies.sort(key=lambda c: c[0])
             self.evidence[run] = copies[0][3]
+            self.evidence_at[run] = (copies[0][1], copies[0][2])
             for _, path, number, _ in copies[1:]:
                 self.ingest[(path, number)] = ("duplicate_id", run)
         duplicates = sum(1 for reason, _ in self.ingest.values() if reason == "duplicate_id")
@@ -1200,6 +1202,8 @@ def check_all(s: Substrate, root: Path) -> Problems:
         f"{score_counts['superseded']} != {len(latest)}/{o.superseded}",
     )
 
+    files = s.evidence + s.scored
+    line_of = {(f.path, n): line for f in files for n, line in enumerate(f.lines, start=1)}
     for exporter, check_run in (("rag", o.rag), ("sft", o.sft)):
         seen: dict[str, list[str]] = {}
         rows = {row["source_run_id"]: row for row in f[exporter]}
@@ -1240,6 +1244,19 @@ def check_all(s: Substrate, root: Path) -> Problems:
                     "8",
                     f"{exporter}: quarantine row of {run!r} points at "
                     f"{qrows[run]['source_provenance']}, latest score is {sc.path}:{sc.line}",
+                )
+                # SPEC §5: the joined input, whole (fields the gates ignore included), read
+                # back from the framed lines by the quarantine view
+                ev_at = o.evidence_at.get(run)
+                want = {
+                    "scored_run": json.loads(line_of[(sc.path, sc.line)].data),
+                    "evidence": json.loads(line_of[ev_at].data) if ev_at else None,
+                }
+                p.check(
+                    qrows[run]["source_record"] == want,
+                    "rows",
+                    f"{exporter}: quarantine row of {run!r} carries\n  got  "
+                    f"{qrows[run]['source_record']!r}\n  want {want!r}",
                 )
 
     pairs = o.pairs()
