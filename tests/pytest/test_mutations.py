@@ -32,9 +32,16 @@ MUTANTS = [
        "best.preference_rank - rejected.preference_rank >= {{ min_gap }}",
        "best.preference_rank - rejected.preference_rank >= 0")],
      "preference_pairs_are_genuine"),
-    ("3 pairs stay within one task",  # the instruction check alone would hide most such pairs
+    # Pairs made across tasks. Without the task condition the best run of every task ties, so
+    # the mutant also breaks the tie towards another task's run, by run_id: left to chance, a
+    # build picked same-task runs and passed. The instruction check is dropped as well: alone
+    # it would quarantine most such pairs.
+    ("3 pairs stay within one task",
      [("models/intermediate/int_preference_pairs_gated.sql",
        "rejected.task_id = best.task_id", "true"),
+      ("models/intermediate/int_preference_pairs_gated.sql",
+       "order by best.preference_rank desc\n",
+       "order by best.preference_rank desc, best.task_id = rejected.task_id, best.run_id\n"),
       ("models/intermediate/int_preference_pairs_gated.sql",
        "texts_equal or instructions_differ or chosen_is_instruction_blank as fails_invalid_pairing",
        "texts_equal or chosen_is_instruction_blank as fails_invalid_pairing")],
