@@ -72,6 +72,9 @@ def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.execute(f"set memory_limit = '{settings['memory_limit']}'")
         con.execute(f"set threads = {settings['threads']}")
         con.execute("set preserve_insertion_order = false")
+        # DuckDB draws a progress bar on stdout for a long COPY when Python runs interactively
+        # (a notebook, `python -c`); stdout is the --json summary's
+        con.execute("set enable_progress_bar = false")
         yield con
     finally:
         con.close()

@@ -12,7 +12,7 @@ import time
 import pytest
 from conftest import SMALL_ARGS, run_inprocess, run_process, small_substrate, write_jsonl
 
-from distill.warehouse import WarehouseLock
+from distill.warehouse import WarehouseLock, read_only
 
 
 def test_missing_input_file_exits_2_naming_it(tmp_path):
@@ -121,6 +121,16 @@ def test_json_summary_is_machine_readable(tmp_path):
     (receipt,) = summary["receipts"]
     assert receipt["stage"] == "export-sft"
     assert receipt["record_counts"]["exported"] == 2  # a1 and a2: the accepted runs
+
+
+def test_the_writers_connection_draws_no_progress_bar_on_stdout(tmp_path):
+    # DuckDB prints one for a query over 2 s whenever Python runs interactively, which would
+    # put bar characters in front of the --json summary (seen at 300K runs via `python -c`)
+    small_substrate(tmp_path)
+    assert run_inprocess(["export-sft", "--quiet", *SMALL_ARGS], tmp_path).code == 0
+    with read_only(tmp_path / "warehouse" / "distill.duckdb") as con:
+        (setting,) = con.execute("select current_setting('enable_progress_bar')").fetchall()
+    assert setting == (False,)
 
 
 def test_paths_with_quotes_spaces_and_sql_reach_duckdb_quoted(tmp_path):
