@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--defect-rate", type=float, default=0.02, help="share of defective lines (default 0.02)"
     )
+    synth.add_argument(
+        "--short-texts",
+        action="store_true",
+        help="texts of a few hundred bytes, not 1-4 KB (10M runs on a small disk)",
+    )
     synth.add_argument("--quiet", action="store_true")
     synth.add_argument("--json", action="store_true")
 
@@ -360,7 +365,13 @@ def _synth(args: argparse.Namespace) -> int:
     except OSError as err:
         raise UsageError(f"{out}: {err.strerror or err}") from err
     started = time.monotonic()
-    counts = write_substrate(out, runs=args.runs, seed=args.seed, defect_rate=args.defect_rate)
+    counts = write_substrate(
+        out,
+        runs=args.runs,
+        seed=args.seed,
+        defect_rate=args.defect_rate,
+        short_texts=args.short_texts,
+    )
     if args.json:
         print(json.dumps(counts, indent=2))
     elif not args.quiet:

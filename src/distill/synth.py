@@ -503,16 +503,17 @@ def _utf8(line: str) -> bytes:
 
 
 def _text_parts(
-    P: _Pools, rand: Any, path: str, extraction: bool
+    P: _Pools, rand: Any, path: str, extraction: bool, short: bool = False
 ) -> tuple[str, list[int], int, int]:
-    """(word, section indices, intro index, verdict index) of one review text of 1-4 KB."""
+    """(word, section indices, intro index, verdict index) of one review text of 1-4 KB, or
+    with `short`, of its header, intro and verdict alone (a few hundred bytes)."""
     word = "Facts" if extraction else ("Review", "Notes", "Findings")[int(rand() * 3)]
     intro = int(rand() * len(P.intro_raw))
     verdict = int(rand() * len(P.verdict_raw))
     # exact UTF-8 size of header ("## <word> — `<path>`" and a blank line), intro, verdict
     size = len(word) + len(path.encode()) + 12 + P.intro_len[intro] + P.verdict_len[verdict]
     r = rand()
-    target = 1024 + int(2850 * r * r * r * r * r)  # skewed to short texts, at most ~4 KB
+    target = 0 if short else 1024 + int(2850 * r * r * r * r * r)  # skewed to short, <= ~4 KB
     sections: list[int] = []
     section_len = P.section_len
     n_sections = len(section_len)
@@ -544,12 +545,15 @@ def review_text(rnd: random.Random, path: str, extraction: bool = False) -> str:
 class _Chunk:
     """Generates the lines of one chunk of runs [start, stop)."""
 
-    def __init__(self, seed: int, index: int, start: int, stop: int, defect_rate: float) -> None:
+    def __init__(
+        self, seed: int, index: int, start: int, stop: int, defect_rate: float, short: bool
+    ) -> None:
         self.rnd = random.Random(f"distill-synth/{seed}/{index}")
         self.index = index
         self.start = start
         self.stop = stop
         self.defect_rate = defect_rate
+        self.short = short
         self.pools = _pools()
         self.clock = _Clock()
         # Output as UTF-8 pieces: one run's evidence line is several pieces (pooled text bytes
@@ -566,7 +570,7 @@ class _Chunk:
     # -- text -----------------------------------------------------------------------------
 
     def text_parts(self, path: str, extraction: bool) -> tuple[str, list[int], int, int]:
-        return _text_parts(self.pools, self.rnd.random, path, extraction)
+        return _text_parts(self.pools, self.rnd.random, path, extraction, self.short)
 
     def text_raw(self, path: str, word: str, sections: list[int], intro: int, verdict: int) -> str:
         return _text_raw(self.pools, path, word, sections, intro, verdict)
@@ -970,8 +974,8 @@ def _chunk_bounds(runs: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def _generate(seed: int, index: int, start: int, stop: int, rate: float):
-    return _Chunk(seed, index, start, stop, rate).generate()
+def _generate(seed: int, index: int, start: int, stop: int, rate: float, short: bool):
+    return _Chunk(seed, index, start, stop, rate, short).generate()
 
 
 # Worker-process state (set by _init_worker): output fds and the shared write cursor.
@@ -998,10 +1002,10 @@ def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
         offset += n
 
 
-def _work(args: tuple[int, int, int, int, float]) -> tuple[int, int, dict[str, int]]:
+def _work(args: tuple[int, int, int, int, float, bool]) -> tuple[int, int, dict[str, int]]:
     """Generates one chunk, reserves its byte ranges in chunk order, writes them."""
-    seed, index, start, stop, rate = args
-    ev, sc, stats = _generate(seed, index, start, stop, rate)
+    ev, sc, stats = _generate(*args)
+    index = args[1]
     cond = _W["cond"]
     with cond:
         cond.wait_for(lambda: _W["next_chunk"].value == index)
@@ -1028,9 +1032,17 @@ def _workers(chunks: int) -> int:
 
 
 def write_substrate(
-    out_dir: pathlib.Path, runs: int, seed: int = 0, defect_rate: float = 0.02
+    out_dir: pathlib.Path,
+    runs: int,
+    seed: int = 0,
+    defect_rate: float = 0.02,
+    short_texts: bool = False,
 ) -> dict:
     """Writes evidence.jsonl, scored_runs.jsonl and repo_manifest.txt into out_dir.
+
+    With ``short_texts`` every text is a few hundred bytes instead of 1-4 KB: the same runs,
+    tasks, categories and defect kinds in under half the disk (for 10M-run tests on a
+    small disk).
 
     Returns counts: runs, tasks, evidence_lines, scored_lines, manifest_paths, the bytes of each
     file, and ``defects``: how many runs got each kind of ``DEFECT_KINDS`` (``defects_total``).
@@ -1047,7 +1059,7 @@ def write_substrate(
     manifest_path = out_dir / "repo_manifest.txt"
     pools = _pools()
     bounds = _chunk_bounds(runs)
-    jobs = [(seed, i, start, stop, float(defect_rate)) for i, start, stop in bounds]
+    jobs = [(seed, i, start, stop, float(defect_rate), short_texts) for i, start, stop in bounds]
     totals: dict[str, int] = {"tasks": 0}
     ev_lines = sc_lines = 0
     workers = _workers(len(jobs))

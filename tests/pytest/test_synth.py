@@ -444,6 +444,25 @@ def test_output_does_not_depend_on_worker_processes(
         assert sha(tmp_path / "parallel" / f) == sha(tmp_path / "serial" / f), f
 
 
+def test_short_texts_keep_the_runs_and_defects_in_under_half_the_bytes(
+    tmp_path: pathlib.Path, clean: tuple[pathlib.Path, dict]
+) -> None:
+    _, full = clean
+    counts = synth.write_substrate(tmp_path, 2000, seed=1, defect_rate=0.0, short_texts=True)
+    assert (counts["runs"], counts["evidence_lines"], counts["scored_lines"]) == (
+        full["runs"], full["evidence_lines"], full["scored_lines"]
+    )  # fmt: skip
+    assert counts["evidence_bytes"] * 2 < full["evidence_bytes"], (counts, full)
+    evidence, _, _ = load(tmp_path)
+    texts = [parse_line(raw)["text"] for raw in split_lines(evidence)]
+    assert all(0 < len(t.encode()) < 1024 for t in texts)
+    assert all(t.startswith("## ") for t in texts)
+    planted = synth.write_substrate(
+        tmp_path / "d", 2000, seed=2, defect_rate=0.3, short_texts=True
+    )["defects"]
+    assert all(n > 0 for n in planted.values()), planted
+
+
 def test_valid_lines_carry_every_spec_field(clean: tuple[pathlib.Path, dict]) -> None:
     out, counts = clean
     evidence, scored, manifest_bytes = load(out)
