@@ -15,14 +15,14 @@
 #}
 with
 
+{# keys only: this CTE is read three times, and DuckDB materialises it whole #}
 lines as (
     select
-        framed.input_kind,
-        framed.input_file,
-        framed.input_line,
-        {{ distill.try_decode_utf8('framed.raw') }} as line_text
-    from {{ ref('stg_substrate__lines') }} as framed
-    where framed.input_line > 0 and framed.input_kind in ('evidence', 'scored')
+        input_kind,
+        input_file,
+        input_line
+    from {{ ref('stg_substrate__lines') }}
+    where input_line > 0 and input_kind in ('evidence', 'scored')
 ),
 
 blank as (
@@ -30,7 +30,14 @@ blank as (
         input_file,
         input_line,
         'blank' as bucket
-    from lines
+    from (
+        select
+            input_file,
+            input_line,
+            {{ distill.try_decode_utf8('raw') }} as line_text
+        from {{ ref('stg_substrate__lines') }}
+        where input_line > 0 and input_kind in ('evidence', 'scored')
+    ) as decoded
     where line_text is not null and {{ distill.is_blank('line_text') }}
 ),
 

@@ -16,6 +16,8 @@ pairs as (
     select * from {{ ref('preference_pairs') }}
 ),
 
+{# the paired runs only: this CTE is read twice, and DuckDB materialises it whole (with every
+   run's text it was 1M rows and their 2 KB texts) #}
 runs as (
     select
         joined_runs.*,
@@ -25,6 +27,11 @@ runs as (
         on
             joined_runs.evidence_input_file = evidence.input_file
             and joined_runs.evidence_input_line = evidence.input_line
+    where joined_runs.run_id in (
+        select paired.chosen_run_id from pairs as paired
+        union all
+        select paired.rejected_run_id from pairs as paired
+    )
 ),
 
 joined as (

@@ -5,8 +5,14 @@
 #}
 with
 
+{# without the bytes: this CTE is read four times, and DuckDB materialises it whole #}
 lines as (
-    select * from {{ ref('stg_substrate__lines') }}
+    select
+        input_kind,
+        input_file,
+        input_line,
+        raw is not null as has_bytes
+    from {{ ref('stg_substrate__lines') }}
 ),
 
 duplicated as (
@@ -48,7 +54,7 @@ marker_with_bytes as (
         input_line,
         'the marker row carries bytes' as violation
     from lines
-    where input_line = 0 and raw is not null
+    where input_line = 0 and has_bytes
 )
 
 select * from duplicated

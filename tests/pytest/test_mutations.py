@@ -61,6 +61,13 @@ MUTANTS = [
        "distill.export_id('rag', ['runs.run_id', 'runs.prov_sig_hash'])",
        "distill.export_id('rag', ['runs.run_id'])")],
      "ids_recompute_from_parts"),
+    # A scored-run line that breaks the schema is neither staged nor quarantined: the line
+    # accounting must name it.
+    ("7 every input line accounted",
+     [("models/quarantine/quarantine_ingest.sql",
+       "    from scores\n    where not is_valid\n",
+       "    from scores\n    where not is_valid and false\n")],
+     "input_lines_accounted"),
     ("8 no silent drops",
      [("macros/gates.sql",
        "from {{ ref(gated) }}\nwhere reason is not null\n",
