@@ -68,6 +68,12 @@ MUTANTS = [
        "    from scores\n    where not is_valid\n",
        "    from scores\n    where not is_valid and false\n")],
      "input_lines_accounted"),
+    # A refused run exported as well: exactly_once_in must find it twice.
+    ("8 each run exported or quarantined once",
+     [("models/exports/rag_samples.sql",
+       "    where reason is null\n",
+       "    where reason is null or reason = 'missing_provenance'\n")],
+     "every_run_exported_or_quarantined_once_by_rag"),
     ("8 no silent drops",
      [("macros/gates.sql",
        "from {{ ref(gated) }}\nwhere reason is not null\n",
