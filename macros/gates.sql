@@ -153,8 +153,10 @@ select
     {{ distill.source_provenance('score_input_file', 'score_input_line') }} as source_provenance,
     score_input_file,
     score_input_line,
+    score_line_id,
     evidence_input_file,
-    evidence_input_line
+    evidence_input_line,
+    evidence_line_id
 from {{ ref(gated) }}
 where reason is not null
 {%- endmacro %}
@@ -174,11 +176,11 @@ refused as (
 
 {# whole records are read from the framed lines by key, for the refused rows only #}
 score_lines as (
-    {{ distill.input_lines('scored', 'select score_input_file, score_input_line from ' ~ ref(refused)) }}
+    {{ distill.input_lines('select score_line_id from ' ~ ref(refused)) }}
 ),
 
 evidence_lines as (
-    {{ distill.input_lines('evidence', 'select evidence_input_file, evidence_input_line from ' ~ ref(refused)) }}
+    {{ distill.input_lines('select evidence_line_id from ' ~ ref(refused)) }}
 ),
 
 final as (
@@ -195,9 +197,9 @@ final as (
         refused.source_provenance
     from refused
     left join score_lines
-        on refused.score_input_file = score_lines.input_file and refused.score_input_line = score_lines.input_line
+        on refused.score_line_id = score_lines.line_id
     left join evidence_lines
-        on refused.evidence_input_file = evidence_lines.input_file and refused.evidence_input_line = evidence_lines.input_line
+        on refused.evidence_line_id = evidence_lines.line_id
 )
 
 select * from final

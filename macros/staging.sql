@@ -6,6 +6,7 @@
   select
     input_file,
     input_line,
+    line_id,
     line_text,
     line_status,
     {#- raw_line (SPEC §5): a line that is no record, as text of at most 10000 code points;
@@ -31,6 +32,7 @@
       select
         input_file,
         input_line,
+        line_id,
         raw,
         {{ distill.try_decode_utf8('raw') }} as line_text
       from {{ ref('stg_substrate__lines') }}
@@ -83,15 +85,12 @@
   {{ distill.as_json(distill.try_decode_utf8(raw_expr)) }}
 {%- endmacro %}
 
-{#- The framed lines of one input kind whose (input_file, input_line) is among `wanted_keys`
-    (a query of two columns): the quarantines fetch whole records this way. The semi join
-    hashes the few wanted keys and streams the lines past them, instead of hashing every
-    line's bytes to join them to the refused rows. -#}
-{% macro input_lines(input_kind, wanted_keys) -%}
-  select input_file, input_line, raw
+{#- The framed lines whose line_id is among `wanted_ids` (a query of one column): the
+    quarantines fetch whole records this way. The semi join hashes the wanted 8-byte ids and
+    streams the lines past them, instead of hashing every line's bytes to join them to the
+    refused rows. -#}
+{% macro input_lines(wanted_ids) -%}
+  select line_id, raw
   from {{ ref('stg_substrate__lines') }}
-  where
-    input_kind = '{{ input_kind }}'
-    and input_line > 0
-    and (input_file, input_line) in ({{ wanted_keys }})
+  where line_id in ({{ wanted_ids }})
 {%- endmacro %}

@@ -9,8 +9,7 @@ gated as (
 {# the texts stay in the staged table until the rows that are written need them #}
 evidence as (
     select
-        input_file,
-        input_line,
+        line_id,
         text
     from {{ ref('stg_substrate__evidence') }}
 ),
@@ -29,7 +28,7 @@ final as (
         gated.recorded_at as created_at
     from gated
     inner join evidence
-        on gated.evidence_input_file = evidence.input_file and gated.evidence_input_line = evidence.input_line
+        on gated.evidence_line_id = evidence.line_id
 )
 
 select * from final

@@ -12,6 +12,7 @@ evidence as (
     select
         input_file,
         input_line,
+        line_id,
         run_id,
         prov_recorded_at
     from {{ ref('stg_substrate__evidence') }}
@@ -32,6 +33,7 @@ final as (
     select
         input_file,
         input_line,
+        line_id,
         run_id,
         prov_recorded_at,
         run_id_rank,

@@ -10,8 +10,7 @@ runs as (
 
 evidence as (
     select
-        input_file,
-        input_line,
+        line_id,
         text
     from {{ ref('stg_substrate__evidence') }}
 ),
@@ -27,7 +26,7 @@ final as (
         end as preference_rank
     from runs
     left join evidence
-        on runs.evidence_input_file = evidence.input_file and runs.evidence_input_line = evidence.input_line
+        on runs.evidence_line_id = evidence.line_id
     where
         runs.category in ('accepted', 'partially_accepted', 'rejected')
         and runs.has_evidence

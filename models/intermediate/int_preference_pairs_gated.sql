@@ -98,12 +98,16 @@ pairs as (
         rejected.instruction as rejected_instruction,
         chosen.score_input_file as chosen_score_input_file,
         chosen.score_input_line as chosen_score_input_line,
+        chosen.score_line_id as chosen_score_line_id,
         chosen.evidence_input_file as chosen_evidence_input_file,
         chosen.evidence_input_line as chosen_evidence_input_line,
+        chosen.evidence_line_id as chosen_evidence_line_id,
         rejected.score_input_file,
         rejected.score_input_line,
+        rejected.score_line_id,
         rejected.evidence_input_file as rejected_evidence_input_file,
-        rejected.evidence_input_line as rejected_evidence_input_line
+        rejected.evidence_input_line as rejected_evidence_input_line,
+        rejected.evidence_line_id as rejected_evidence_line_id
     from matched
     inner join candidates as chosen
         on matched.chosen_run_id = chosen.run_id

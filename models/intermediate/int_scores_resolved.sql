@@ -32,6 +32,7 @@ final as (
         record,
         input_file,
         input_line,
+        line_id,
         score_count - 1 as superseded_scores
     from ranked
     where score_rank = 1

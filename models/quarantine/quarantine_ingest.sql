@@ -17,6 +17,7 @@ evidence_duplicates as (
     select
         ranked.input_file,
         ranked.input_line,
+        ranked.line_id,
         ranked.run_id,
         ranked.canonical_input_file,
         ranked.canonical_input_line
@@ -29,6 +30,7 @@ schema_violations as (
         'evidence' as input_kind,
         input_file,
         input_line,
+        line_id,
         schema_errors as errors,
         run_id,
         raw_line
@@ -39,6 +41,7 @@ schema_violations as (
         'scored' as input_kind,
         input_file,
         input_line,
+        line_id,
         schema_errors as errors,
         run_id,
         raw_line
@@ -51,6 +54,7 @@ refused as (
         input_kind,
         input_file,
         input_line,
+        line_id,
         'schema_violation' as reason,
         errors,
         run_id,
@@ -61,6 +65,7 @@ refused as (
         'evidence' as input_kind,
         input_file,
         input_line,
+        line_id,
         'duplicate_id' as reason,
         [
             'duplicate evidence for run_id ''' || run_id || ''': the canonical record is '
@@ -73,19 +78,7 @@ refused as (
 
 lines as (
     {#- the records of refused object lines; the other lines are shown by raw_line -#}
-    select
-        'evidence' as input_kind,
-        *
-    from (
-        {{ distill.input_lines('evidence', "select input_file, input_line from refused where input_kind = 'evidence' and raw_line is null") }}
-    ) as evidence_lines
-    union all
-    select
-        'scored' as input_kind,
-        *
-    from (
-        {{ distill.input_lines('scored', "select input_file, input_line from refused where input_kind = 'scored' and raw_line is null") }}
-    ) as score_lines
+    {{ distill.input_lines('select line_id from refused where raw_line is null') }}
 ),
 
 final as (
@@ -103,10 +96,7 @@ final as (
         {{ distill.source_provenance('refused.input_file', 'refused.input_line') }} as source_provenance
     from refused
     left join lines
-        on
-            refused.input_kind = lines.input_kind
-            and refused.input_file = lines.input_file
-            and refused.input_line = lines.input_line
+        on refused.line_id = lines.line_id
 )
 
 select * from final

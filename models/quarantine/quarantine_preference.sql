@@ -10,16 +10,10 @@ refused as (
 ),
 
 {# whole records are read from the framed lines by key, for the refused pairs only #}
-scores as (
-    {{ distill.input_lines('scored',
-        'select chosen_score_input_file, chosen_score_input_line from refused
-        union all select score_input_file, score_input_line from refused') }}
-),
-
-evidence as (
-    {{ distill.input_lines('evidence',
-        'select chosen_evidence_input_file, chosen_evidence_input_line from refused
-        union all select rejected_evidence_input_file, rejected_evidence_input_line from refused') }}
+lines as (
+    {{ distill.input_lines(
+        'select chosen_score_line_id from refused union all select chosen_evidence_line_id from refused
+        union all select score_line_id from refused union all select rejected_evidence_line_id from refused') }}
 ),
 
 final as (
@@ -35,22 +29,14 @@ final as (
         ]) }} as source_record,
         {{ distill.source_provenance('refused.score_input_file', 'refused.score_input_line') }} as source_provenance
     from refused
-    left join scores as chosen_score
-        on
-            refused.chosen_score_input_file = chosen_score.input_file
-            and refused.chosen_score_input_line = chosen_score.input_line
-    left join evidence as chosen_evidence
-        on
-            refused.chosen_evidence_input_file = chosen_evidence.input_file
-            and refused.chosen_evidence_input_line = chosen_evidence.input_line
-    left join scores as rejected_score
-        on
-            refused.score_input_file = rejected_score.input_file
-            and refused.score_input_line = rejected_score.input_line
-    left join evidence as rejected_evidence
-        on
-            refused.rejected_evidence_input_file = rejected_evidence.input_file
-            and refused.rejected_evidence_input_line = rejected_evidence.input_line
+    left join lines as chosen_score
+        on refused.chosen_score_line_id = chosen_score.line_id
+    left join lines as chosen_evidence
+        on refused.chosen_evidence_line_id = chosen_evidence.line_id
+    left join lines as rejected_score
+        on refused.score_line_id = rejected_score.line_id
+    left join lines as rejected_evidence
+        on refused.rejected_evidence_line_id = rejected_evidence.line_id
 )
 
 select * from final

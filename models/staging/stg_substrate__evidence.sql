@@ -49,6 +49,7 @@ typed as (
     select
         input_file,
         input_line,
+        line_id,
         line_status,
         line_text,
         raw_line,
@@ -118,6 +119,7 @@ final as (
     select
         input_file,
         input_line,
+        line_id,
         line_status,
         {{ distill.list_len('schema_errors') }} = 0 as is_valid,
         schema_errors,

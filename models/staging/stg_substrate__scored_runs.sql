@@ -27,6 +27,7 @@ typed as (
     select
         input_file,
         input_line,
+        line_id,
         line_status,
         line_text,
         raw_line,
@@ -67,6 +68,7 @@ final as (
     select
         input_file,
         input_line,
+        line_id,
         line_status,
         {{ distill.list_len('schema_errors') }} = 0 as is_valid,
         schema_errors,

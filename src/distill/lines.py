@@ -32,8 +32,11 @@ SCHEMA = pa.schema(
         # the file itself (raw null), so that an empty file is still accounted for
         ("raw", pa.large_binary()),  # the line's bytes with its '\n' (one is added to a final
         # line without one), a file's leading BOM removed
+        ("line_id", pa.int64()),  # the row's 0-based position in framing order, over every file
+        # of every kind: one 8-byte key that joins a refused row back to its line
     ]
 )
+FILE_SCHEMA = SCHEMA.remove(SCHEMA.get_field_index("line_id"))
 
 
 class InputError(Exception):
@@ -100,7 +103,7 @@ def _chunks(path: str, root: str) -> Iterator[bytes]:
 
 
 def frame_file(kind: str, path: str, root: str = ".") -> Iterator[pa.RecordBatch]:
-    """Yield the lines of one file as Arrow batches of SCHEMA, in file order, after one marker
+    """Yield the lines of one file as Arrow batches of FILE_SCHEMA, in file order, after one marker
     row (input_line 0, raw null) that stands for the file itself, even when it is empty."""
     yield pa.record_batch(
         [
@@ -109,7 +112,7 @@ def frame_file(kind: str, path: str, root: str = ".") -> Iterator[pa.RecordBatch
             pa.array([0], pa.int64()),
             pa.nulls(1, pa.large_binary()),
         ],
-        schema=SCHEMA,
+        schema=FILE_SCHEMA,
     )
     line_no = 0
     carry = b""
@@ -156,7 +159,7 @@ def _batch(kind: str, path: str, first_line: int, buf: bytes, newlines: np.ndarr
             pa.array(np.arange(first_line + 1, first_line + n + 1, dtype=np.int64)),
             raw,
         ],
-        schema=SCHEMA,
+        schema=FILE_SCHEMA,
     )
 
 
@@ -168,7 +171,12 @@ def frame_inputs(inputs: list[Input], root: str = ".") -> pa.RecordBatchReader:
     files = [(i.kind, path) for i in inputs for path in expand(i.pattern, root)]
 
     def batches() -> Iterator[pa.RecordBatch]:
+        next_id = 0
         for kind, path in files:
-            yield from frame_file(kind, path, root)
+            for batch in frame_file(kind, path, root):
+                n = batch.num_rows
+                ids = pa.array(np.arange(next_id, next_id + n, dtype=np.int64))
+                next_id += n
+                yield pa.RecordBatch.from_arrays([*batch.columns, ids], schema=SCHEMA)
 
     return pa.RecordBatchReader.from_batches(SCHEMA, batches())

@@ -24,9 +24,7 @@ runs as (
         evidence.text
     from {{ ref('int_runs_joined') }} as joined_runs
     left join {{ ref('stg_substrate__evidence') }} as evidence
-        on
-            joined_runs.evidence_input_file = evidence.input_file
-            and joined_runs.evidence_input_line = evidence.input_line
+        on joined_runs.evidence_line_id = evidence.line_id
     where joined_runs.run_id in (
         select paired.chosen_run_id from pairs as paired
         union all

@@ -3,8 +3,26 @@
   seeds/quarantine_reasons.csv and allowed there for the row's exporter, and the row sits in its
   exporter's relation (quarantine_rag holds only `rag` rows, ...). This test reads the reasons
   seed on purpose: SPEC §4.2 makes the seed the list. It reads the four exporter relations and
-  the `quarantine` union, so a row the union drops or invents is caught as well.
+  the `quarantine` union, so a row the union drops, repeats or invents is caught as well.
+
+  The four relations are written out twice, not shared through one CTE: DuckDB would
+  materialise that CTE, every quarantine row in it. The union is compared with them in one
+  aggregate (a full outer join of the two ran out of memory at 10M runs under the 3 GB cap).
+  sqlfluff's layout rule is off for the block alone: it measures the block's indent against
+  each place the block is rendered, and those differ.
 #}
+-- noqa: disable=LT02
+{%- set by_exporter -%}
+    {%- for exporter in ['ingest', 'rag', 'sft', 'preference'] %}
+    select '{{ exporter }}' as relation_exporter, id, exporter, reason
+    from {{ ref('quarantine_' ~ exporter) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endset %}
+-- noqa: enable=LT02
+
 with
 
 reasons as (
@@ -12,41 +30,19 @@ reasons as (
 ),
 
 by_exporter as (
-    select
-        'ingest' as relation_exporter,
-        id,
-        exporter,
-        reason
-    from {{ ref('quarantine_ingest') }}
-    union all
-    select
-        'rag' as relation_exporter,
-        id,
-        exporter,
-        reason
-    from {{ ref('quarantine_rag') }}
-    union all
-    select
-        'sft' as relation_exporter,
-        id,
-        exporter,
-        reason
-    from {{ ref('quarantine_sft') }}
-    union all
-    select
-        'preference' as relation_exporter,
-        id,
-        exporter,
-        reason
-    from {{ ref('quarantine_preference') }}
+    {{ by_exporter }}
 ),
 
-union_rows as (
+{# the same rows again, with the union's: a second CTE, so that neither is materialised #}
+all_rows as (
     select
+        null as relation_exporter,
         id,
         exporter,
         reason
     from {{ ref('quarantine') }}
+    union all
+    {{ by_exporter }}
 ),
 
 looked_up as (
@@ -84,23 +80,18 @@ checked as (
     from looked_up
 ),
 
+{# each (id, exporter, reason) as often in the union as in the four relations together #}
 union_mismatch as (
     select
-        by_exporter.relation_exporter,
-        coalesce(union_rows.id, by_exporter.id) as id,
-        coalesce(union_rows.exporter, by_exporter.exporter) as exporter,
-        coalesce(union_rows.reason, by_exporter.reason) as reason,
-        case
-            when by_exporter.id is null then 'in quarantine but in no exporter''s relation'
-            else 'in quarantine_' || by_exporter.relation_exporter || ' but not in quarantine'
-        end as violation
-    from union_rows
-    full outer join by_exporter
-        on
-            union_rows.id = by_exporter.id
-            and union_rows.exporter = by_exporter.exporter
-            and union_rows.reason = by_exporter.reason
-    where union_rows.id is null or by_exporter.id is null
+        any_value(relation_exporter) as relation_exporter,
+        id,
+        exporter,
+        reason,
+        'in quarantine ' || count(*) filter (where relation_exporter is null)
+        || ' times, in the exporters'' relations ' || count(relation_exporter) || ' times' as violation
+    from all_rows
+    group by id, exporter, reason
+    having count(*) filter (where relation_exporter is null) <> count(relation_exporter)
 )
 
 select * from checked

@@ -1,6 +1,7 @@
 {#
   Primary key of stg_substrate__lines: one row per (input_kind, input_file, input_line), none
-  of them null, and exactly one marker row (input_line = 0, no bytes) per file. A singular test
+  of them null, and exactly one marker row (input_line = 0, no bytes) per file; line_id, the
+  key the quarantines read records by, is never null and never repeats. A singular test
   because the model's YAML entry belongs to the staging model's author.
 #}
 with
@@ -11,6 +12,7 @@ lines as (
         input_kind,
         input_file,
         input_line,
+        line_id,
         raw is not null as has_bytes
     from {{ ref('stg_substrate__lines') }}
 ),
@@ -33,7 +35,19 @@ null_keys as (
         input_line,
         'a key column is null' as violation
     from lines
-    where input_kind is null or input_file is null or input_line is null
+    where input_kind is null or input_file is null or input_line is null or line_id is null
+),
+
+duplicated_ids as (
+    select
+        any_value(input_kind) as input_kind,
+        any_value(input_file) as input_file,
+        any_value(input_line) as input_line,
+        'the line_id ' || line_id || ' is on ' || count(*) || ' lines' as violation
+    from lines
+    where line_id is not null
+    group by line_id
+    having count(*) > 1
 ),
 
 bad_markers as (
@@ -58,6 +72,8 @@ marker_with_bytes as (
 )
 
 select * from duplicated
+union all
+select * from duplicated_ids
 union all
 select * from null_keys
 union all

@@ -79,6 +79,19 @@ MUTANTS = [
        "from {{ ref(gated) }}\nwhere reason is not null\n",
        "from {{ ref(gated) }}\nwhere reason is not null and reason <> 'missing_provenance'\n")],
      "exporter_counts_balance"),
+    # The union leaves the SFT rows of one reason out: the reasons test compares it with the
+    # four relations.
+    ("8 the quarantine union holds every row",
+     [("models/quarantine/quarantine.sql",
+       "    union all\n    select * from sft\n",
+       "    union all\n    select * from sft where reason <> 'missing_provenance'\n")],
+     "quarantine_reasons_allowed"),
+    # A refused run's evidence record read by its score line's id: the file would print the
+    # wrong record under source_record.evidence.
+    ("5 quarantine records are the refused run's own",
+     [("models/intermediate/int_runs_joined.sql",
+       "evidence.line_id as evidence_line_id", "scores.line_id as evidence_line_id")],
+     "quarantine_records_found"),
     ("secrets never exported",
      [("models/intermediate/int_sft_gated.sql",
        "{{ distill.list_len('runs.secrets_in_text') }} > 0", "false")],
