@@ -16,6 +16,11 @@
 {% macro default__sha256_hex(expr) %}{{ distill._unsupported('sha256_hex') }}{% endmacro %}
 {% macro duckdb__sha256_hex(expr) %}sha256({{ expr }}){% endmacro %}
 
+{#- A 64-bit hash of a value, as an unsigned integer: for order-free checksums in tests. -#}
+{% macro hash64(expr) %}{{ return(adapter.dispatch('hash64', 'distill')(expr)) }}{% endmacro %}
+{% macro default__hash64(expr) %}{{ distill._unsupported('hash64') }}{% endmacro %}
+{% macro duckdb__hash64(expr) %}hash({{ expr }}){% endmacro %}
+
 {#- The unit separator U+001F that joins id parts (SPEC §5). -#}
 {% macro unit_separator() %}{{ return(adapter.dispatch('unit_separator', 'distill')()) }}{% endmacro %}
 {% macro default__unit_separator() %}{{ distill._unsupported('unit_separator') }}{% endmacro %}
