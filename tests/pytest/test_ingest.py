@@ -187,3 +187,35 @@ def test_truncated_gzip_is_an_input_error_naming_the_file(tmp_path, distill):
     assert result.code == 2
     assert "e.jsonl.gz" in result.err and "gzip" in result.err
     assert not (tmp_path / "exports").exists()
+
+
+def test_framing_numbers_every_line_once_in_input_order(tmp_path):
+    """line_id, the key refused rows read their records back by, is each framed row's position
+    in input order: kinds as given, files by path (a gzip file too), lines in file order, the
+    marker rows included. A repeated or skipped id would fetch another line's record."""
+    from distill.lines import Input, frame_inputs
+
+    (tmp_path / "b.jsonl").write_bytes(b'{"x": 1}\n{"x": 2}')  # final line without '\n'
+    with gzip.open(tmp_path / "a.jsonl.gz", "wb") as handle:
+        handle.write(b'{"x": 3}\n')
+    (tmp_path / "s.jsonl").write_bytes(b"")  # empty: its marker row alone
+    table = frame_inputs(
+        [Input("evidence", "[ab].jsonl*"), Input("scored", "s.jsonl")], root=str(tmp_path)
+    ).read_all()
+    rows = list(
+        zip(
+            table.column("line_id").to_pylist(),
+            table.column("input_kind").to_pylist(),
+            table.column("input_file").to_pylist(),
+            table.column("input_line").to_pylist(),
+            strict=True,
+        )
+    )
+    assert rows == [
+        (0, "evidence", "a.jsonl.gz", 0),
+        (1, "evidence", "a.jsonl.gz", 1),
+        (2, "evidence", "b.jsonl", 0),
+        (3, "evidence", "b.jsonl", 1),
+        (4, "evidence", "b.jsonl", 2),
+        (5, "scored", "s.jsonl", 0),
+    ]
