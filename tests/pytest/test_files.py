@@ -48,11 +48,20 @@ QUARANTINE = {
 PROVENANCE = {"source_file": str, "line": (int, type(None)), "sig_hash": str, "recorded_at": str}
 
 
-@pytest.fixture
-def exported(tmp_path):
-    small_substrate(tmp_path)
-    result = run_inprocess(["export-all", "--quiet", *SMALL_ARGS], tmp_path)
+@pytest.fixture(scope="module")
+def first_export(tmp_path_factory):
+    root = small_substrate(tmp_path_factory.mktemp("first_export"))
+    result = run_inprocess(["export-all", "--quiet", *SMALL_ARGS], root)
     assert result.code == 0, result.err
+    return root
+
+
+@pytest.fixture
+def exported(first_export, tmp_path):
+    """A fresh copy of one export (inputs, warehouse, files, receipts) for each test to change
+    or break: a copy costs milliseconds, an export five seconds. Every path the export keeps
+    is relative to its folder, so the copy is a whole export of its own."""
+    shutil.copytree(first_export, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -122,20 +123,50 @@ def dbt_build(project: Path, warehouse: Path) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def test_unmutated_project_passes_on_the_defects_substrate(tmp_path):
-    result = dbt_build(copy_project(tmp_path / "p"), tmp_path / "w" / "d.duckdb")
+def mutate(project: Path, edits: list[tuple[str, str, str]]) -> str | None:
+    """Apply the edits; None, or why the mutant no longer applies."""
+    for path, original, mutated in edits:
+        target = project / path
+        text = target.read_text()
+        if original not in text:
+            return f"the mutant no longer applies: {original!r} is gone from {path}"
+        target.write_text(text.replace(original, mutated))
+    return None
+
+
+@pytest.fixture(scope="module")
+def builds(request, tmp_path_factory) -> dict[str, subprocess.CompletedProcess | str]:
+    """The builds the selected tests of this module need, the unmutated one first, two at a
+    time: each dbt process keeps about one core busy, and the machines these run on have two.
+    Each build has its own project copy and warehouse. A mutant that no longer applies maps to
+    the reason."""
+    jobs = [("unmutated", [])] + [(invariant, edits) for invariant, edits, _ in MUTANTS]
+    assert len({name for name, _ in jobs}) == len(jobs), "two mutants share a name"
+    selected = {
+        item.callspec.params["invariant"] if hasattr(item, "callspec") else "unmutated"
+        for item in request.session.items
+        if item.module is request.module
+    }
+    jobs = [job for job in jobs if job[0] in selected]
+
+    def build(edits: list) -> subprocess.CompletedProcess | str:
+        folder = tmp_path_factory.mktemp("mutant")
+        project = copy_project(folder / "p")
+        return mutate(project, edits) or dbt_build(project, folder / "w" / "d.duckdb")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip([j[0] for j in jobs], pool.map(build, [j[1] for j in jobs]), strict=True))
+
+
+def test_unmutated_project_passes_on_the_defects_substrate(builds):
+    result = builds["unmutated"]
     assert result.returncode == 0, result.stdout[-3000:]
 
 
 @pytest.mark.parametrize(("invariant", "edits", "firewall"), MUTANTS, ids=[m[0] for m in MUTANTS])
-def test_weakened_gate_fails_the_build_naming_its_firewall(tmp_path, invariant, edits, firewall):
-    project = copy_project(tmp_path / "p")
-    for path, original, mutated in edits:
-        target = project / path
-        text = target.read_text()
-        assert original in text, f"the mutant no longer applies: {original!r} is gone from {path}"
-        target.write_text(text.replace(original, mutated))
-    result = dbt_build(project, tmp_path / "w" / "d.duckdb")
+def test_weakened_gate_fails_the_build_naming_its_firewall(builds, invariant, edits, firewall):
+    result = builds[invariant]
+    assert not isinstance(result, str), result
     assert result.returncode != 0, f"invariant {invariant}: the mutant built green"
     failed = [line for line in result.stdout.splitlines() if "FAIL" in line]
     assert any(firewall in line for line in failed), "\n".join(failed) or result.stdout[-3000:]
