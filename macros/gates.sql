@@ -89,25 +89,37 @@
 
 {#-
   SPEC §4 gate 8 / §4.1 gate 5: among the rows that passed every other gate (reason null), the
-  second and later rows with one export id are duplicates; the first by `order_by` keeps it,
-  and `owner` (an expression) names it in the message.
+  second and later rows with one export id are duplicates; the first by `order_by` (columns
+  that are unique per row) keeps it, and `owner` (an expression) names it in the message.
+  The ids that are taken twice are found by a narrow GROUP BY and joined back: a window over
+  the whole rows sorted every column of a million of them (5.2 s against 3.6 s for RAG).
 -#}
 {% macro duplicate_id_gate(relation, id_column, order_by, owner) -%}
   select
-    * exclude (reason, errors, id_rank, id_owner),
-    case when id_rank > 1 then 'duplicate_id' else reason end as reason,
+    * exclude (reason, errors, is_duplicate, id_owner),
+    case when is_duplicate then 'duplicate_id' else reason end as reason,
     case
-      when id_rank > 1 then ['export id ' || {{ id_column }} || ' is already taken by ' || id_owner]
+      when is_duplicate then ['export id ' || {{ id_column }} || ' is already taken by ' || id_owner]
       else errors
     end as errors
   from (
     select
-      *,
-      case when reason is null then row_number() over by_id end as id_rank,
-      case when reason is null then first_value({{ owner }}) over by_id end as id_owner
+      {{ relation }}.*,
+      coalesce(reason is null and row({{ order_by }}) <> taken.first_key, false) as is_duplicate,
+      taken.id_owner
     from {{ relation }}
-    window by_id as (partition by {{ id_column }}, reason is null order by {{ order_by }})
-  ) as ranked
+    left join (
+      select
+        {{ id_column }},
+        min(row({{ order_by }})) as first_key,
+        arg_min({{ owner }}, row({{ order_by }})) as id_owner
+      from {{ relation }}
+      where reason is null
+      group by {{ id_column }}
+      having count(*) > 1
+    ) as taken
+      on {{ relation }}.{{ id_column }} = taken.{{ id_column }}
+  ) as id_checked
 {%- endmacro %}
 
 {#- The gate-6 message: which file_refs are unsafe and which the manifest does not list. -#}
