@@ -23,12 +23,7 @@
 with
 
 lines as (
-    {{ distill.decoded_lines('evidence') }}
-),
-
-non_blank as (
-    select * from lines
-    where line_status <> 'blank'
+    {{ distill.non_blank_lines('evidence') }}
 ),
 
 parsed as (
@@ -42,7 +37,7 @@ parsed as (
         case
             when line_status = 'object' then {{ distill.json_values_at('line_text', ['$.file_refs', '$.context.matrix']) }}
         end as json_arrays
-    from non_blank
+    from lines
 ),
 
 typed as (

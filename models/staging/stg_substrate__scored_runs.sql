@@ -10,7 +10,7 @@
 with
 
 lines as (
-    {{ distill.decoded_lines('scored') }}
+    {{ distill.non_blank_lines('scored') }}
 ),
 
 parsed as (
@@ -20,7 +20,6 @@ parsed as (
         case when line_status = 'object' then {{ distill.json_strings_at('line_text', paths) }} end as json_strings,
         case when line_status = 'object' then {{ distill.json_keys_at('line_text', ['$']) }} end as json_keys
     from lines
-    where line_status <> 'blank'
 ),
 
 typed as (
