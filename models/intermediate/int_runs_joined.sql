@@ -27,7 +27,7 @@ canonical as (
    8-byte key. #}
 evidence as (
     select
-        staged.* exclude (text),
+        staged.* exclude (staged.text),
         {{ distill.is_blank('staged.text') }} as is_text_blank,
         {# SPEC §5 RAG title: the evidence title if non-blank, else the first non-blank line of text; trimmed, then 60 code points #}
         {{ distill.left_chars(distill.trim_ws(
