@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import secrets
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,58 +229,35 @@ def write_exports(
     """Write every export of one command to its temp file, checked and fsynced; `commit`
     renames them later, with the receipts (see the module docstring).
 
-    Two files are written at once, each by its own cursor, and each written file is fsynced
-    and hashed on a third thread: a sorted COPY keeps about one core and a quarter of two
-    busy, and hashing needs one (hashlib and fsync release the GIL). The files' bytes do not
-    depend on the order they are written in."""
-    targets = [(export, commit.exports_dir / export.path) for export in exports]
-    temps = [commit.temp_for(final) for _, final in targets]
+    Each file is fsynced and hashed on a second thread while DuckDB writes the next one: a
+    sorted COPY keeps about one core and a quarter of two busy, and hashing a written file
+    needs one (hashlib and fsync release the GIL)."""
+    staged = []
     with ThreadPoolExecutor(max_workers=1) as settler:
-
-        def write(export: Export, final: Path, tmp: Path) -> tuple[int, Future]:
-            cursor = con.cursor()  # a connection of its own: session settings are not shared
+        for export in exports:
+            final = commit.exports_dir / export.path
+            tmp = commit.temp_for(final)
+            expected = con.execute(f"select count(*) from {export.relation}").fetchall()[0][0]
             try:
-                cursor.execute("set enable_progress_bar = false")  # see distill.warehouse
-                written = _copy(cursor, export.relation, tmp)
-            finally:
-                cursor.close()
+                written = con.execute(
+                    f"copy (select * from {export.relation} order by id) "
+                    f"to {sql_literal(str(tmp))} (format json)"
+                ).fetchall()[0][0]
+                if not tmp.exists():  # DuckDB writes no file for zero rows on some versions
+                    tmp.touch()
+            except (duckdb.IOException, OSError) as err:
+                raise WriteError(tmp, str(err).splitlines()[0]) from err
+            if written != expected:
+                raise WriteError(tmp, f"wrote {written} rows, expected {expected}")
+            staged.append((export, final, written, settler.submit(_settle, tmp)))
             if progress:
                 progress(f"wrote {written:>9,} rows  {final}")
-            return written, settler.submit(_settle, tmp)
-
-        with ThreadPoolExecutor(max_workers=2) as copier:
-            copies = [
-                copier.submit(write, export, final, tmp)
-                for (export, final), tmp in zip(targets, temps, strict=True)
-            ]
-            try:
-                settled = [copy.result() for copy in copies]
-            except BaseException:
-                for copy in copies:
-                    copy.cancel()  # the files not started yet; the running ones finish
-                raise
         results = []
-        for (export, final), (rows, hashed) in zip(targets, settled, strict=True):
-            digest, size = hashed.result()
+        for export, final, rows, settled in staged:
+            digest, size = settled.result()
             changes = _changes(con, export.relation, final)
             results.append(Written(export, final, rows, size, digest, changes))
     return results
-
-
-def _copy(cursor: duckdb.DuckDBPyConnection, relation: str, tmp: Path) -> int:
-    """COPY one relation, sorted by id, to `tmp`; the rows written, checked against its count."""
-    expected = cursor.execute(f"select count(*) from {relation}").fetchall()[0][0]
-    try:
-        written = cursor.execute(
-            f"copy (select * from {relation} order by id) to {sql_literal(str(tmp))} (format json)"
-        ).fetchall()[0][0]
-        if not tmp.exists():  # DuckDB writes no file for zero rows on some versions
-            tmp.touch()
-    except (duckdb.IOException, OSError) as err:
-        raise WriteError(tmp, str(err).splitlines()[0]) from err
-    if written != expected:
-        raise WriteError(tmp, f"wrote {written} rows, expected {expected}")
-    return written
 
 
 def _settle(tmp: Path) -> tuple[str, int]:
