@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import secrets
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,7 +232,7 @@ def write_exports(
     Each file is fsynced and hashed on a second thread while DuckDB writes the next one: a
     sorted COPY keeps about one core and a quarter of two busy, and hashing a written file
     needs one (hashlib and fsync release the GIL)."""
-    staged = []
+    staged: list[tuple[Export, Path, int, Future[tuple[str, int]]]] = []
     with ThreadPoolExecutor(max_workers=1) as settler:
         for export in exports:
             final = commit.exports_dir / export.path
