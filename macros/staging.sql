@@ -24,23 +24,28 @@
       *,
       case
         when line_text is null then 'invalid_utf8'
-        when not {{ distill.json_valid('line_text') }} then 'invalid_json'
-        when {{ distill.json_doc_type('line_text') }} <> 'OBJECT' then 'not_object'
+        when doc_type is null then 'invalid_json'
+        when doc_type <> 'OBJECT' then 'not_object'
         else 'object'
       end as line_status
     from (
-      {#- every line carries its '\n' (distill/lines.py), and keeps it: to JSON it is whitespace,
-          and cutting it (rtrim) cost more than all the JSON parsing of a 2 KB line together -#}
       select
-        input_file,
-        input_line,
-        line_id,
-        raw,
-        {{ distill.try_decode_utf8('raw') }} as line_text
-      from {{ ref('stg_substrate__lines') }}
-      where input_kind = '{{ input_kind }}' and input_line > 0
-    ) as decoded
-    where line_text is null or not {{ distill.is_blank('line_text') }}
+        *,
+        {{ distill.json_doc_type_or_null('line_text') }} as doc_type
+      from (
+        {#- every line carries its '\n' (distill/lines.py), and keeps it: to JSON it is whitespace,
+            and cutting it (rtrim) cost more than all the JSON parsing of a 2 KB line together -#}
+        select
+          input_file,
+          input_line,
+          line_id,
+          raw,
+          {{ distill.try_decode_utf8('raw') }} as line_text
+        from {{ ref('stg_substrate__lines') }}
+        where input_kind = '{{ input_kind }}' and input_line > 0
+      ) as decoded
+      where line_text is null or not {{ distill.is_blank('line_text') }}
+    ) as typed
   ) as classified
 {%- endmacro %}
 
