@@ -10,18 +10,25 @@ with
 
 {# One pass over the framed lines: every file has its marker row (input_line 0), so every file
    is a group, and its lines are the rows after the marker. (A `lines` CTE read twice was
-   materialised by DuckDB with every line's bytes: 2.7 GB at 1M runs.) #}
+   materialised by DuckDB with every line's bytes: 2.7 GB at 1M runs.) Each line is decoded
+   once, in the subquery: written three times in the filter, the decode ran three times
+   (3.2 s against 1.6 s at 1M runs). #}
 files as (
     select
         input_kind,
         input_file,
         count(*) filter (where input_line > 0) as line_count,
         count(*) filter (
-            where input_line > 0
-            and {{ distill.is_blank(distill.try_decode_utf8('raw')) }}
-            and {{ distill.try_decode_utf8('raw') }} is not null
+            where input_line > 0 and line_text is not null and {{ distill.is_blank('line_text') }}
         ) as blank_lines
-    from {{ ref('stg_substrate__lines') }}
+    from (
+        select
+            input_kind,
+            input_file,
+            input_line,
+            {{ distill.try_decode_utf8('raw') }} as line_text
+        from {{ ref('stg_substrate__lines') }}
+    ) as decoded
     group by input_kind, input_file
 ),
 
