@@ -212,9 +212,13 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         include_partial=getattr(args, "include_partial", False),
         min_gap=getattr(args, "min_gap", 2),
     )
-    for pattern in (inputs.evidence, inputs.scored, inputs.manifest):
-        if pattern is not None:
-            expand(pattern)  # a missing file or an empty glob is exit 2 before dbt starts
+    files = [
+        path  # a missing file or an empty glob is exit 2 before dbt starts
+        for pattern in (inputs.evidence, inputs.scored, inputs.manifest)
+        if pattern is not None
+        for path in expand(pattern)
+    ]
+    digests = receipts.InputDigests(files)  # hashed while dbt builds, read by the receipts
     stage_names, select = PIPELINE[args.command]
     stages = [receipts.STAGES[name] for name in stage_names]
     say = (lambda _m: None) if (args.quiet or args.json) else (lambda m: print(m, flush=True))
@@ -249,7 +253,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                 timings["write"] = int((time.monotonic() - mark) * 1000)
                 mark = time.monotonic()
                 git = receipts.git_state(project_dir())  # the code that made the files
-                listing = receipts.input_files(con, ("evidence", "scored", "manifest"))
+                listing = receipts.input_files(con, ("evidence", "scored", "manifest"), digests)
                 duration = int((time.monotonic() - clock) * 1000)
                 made = [
                     receipts.build_receipt(

@@ -3,8 +3,10 @@ and reports/distillation/latest.md, a table a person reads in ten seconds."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -132,7 +134,37 @@ def record_counts(con: duckdb.DuckDBPyConnection, stage: str) -> dict:
     return counts
 
 
-def input_files(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> list[dict]:
+class InputDigests:
+    """sha256 and size of each input file, hashed on a thread of their own from the moment the
+    command starts, so that the receipts do not read the inputs again once dbt is done: dbt and
+    DuckDB leave part of the second core idle (framing, dbt between nodes), and hashlib releases
+    the GIL. A daemon thread: a command that fails early does not wait for it at exit."""
+
+    def __init__(self, paths: list[str]):
+        self._paths = list(dict.fromkeys(paths))
+        self._digests: dict[str, tuple[str, int]] = {}
+        self._done = threading.Event()
+        threading.Thread(target=self._hash_all, name="distill-input-digests", daemon=True).start()
+
+    def _hash_all(self) -> None:
+        try:
+            for path in self._paths:
+                # on an error, get() hashes the path again and raises where it is handled
+                with contextlib.suppress(OSError):
+                    self._digests[path] = sha256_file(Path(path))
+        finally:
+            self._done.set()
+
+    def get(self, path: str) -> tuple[str, int]:
+        """(sha256, bytes) of one input file; a path not hashed ahead is hashed now."""
+        self._done.wait()
+        found = self._digests.get(path)
+        return found if found is not None else sha256_file(Path(path))
+
+
+def input_files(
+    con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...], digests: InputDigests | None = None
+) -> list[dict]:
     rows = _q(
         con,
         "select input_kind, input_file, lines from int_input_files_accounted"
@@ -142,7 +174,7 @@ def input_files(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> list[
     for kind, path, lines in rows:
         if kind not in kinds:
             continue
-        digest, size = sha256_file(Path(path))
+        digest, size = digests.get(path) if digests else sha256_file(Path(path))
         result.append(
             {"kind": kind, "path": path, "sha256": digest, "bytes": size, "lines": int(lines)}
         )
