@@ -278,7 +278,13 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         timings["receipts"] = int((time.monotonic() - mark) * 1000)
     timings["total"] = int((time.monotonic() - clock) * 1000)
     if args.json:
-        summary = {"command": args.command, "exit": 0, "timings_ms": timings, "receipts": made}
+        summary = {
+            "command": args.command,
+            "exit": 0,
+            "timings_ms": timings,
+            "write_ms_by_export": {w.export.key: w.write_ms for w in written},
+            "receipts": made,
+        }
         print(json.dumps(summary, indent=2))
     elif not args.quiet:
         print(_summary(made, paths))

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import secrets
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,7 @@ class Written:
     bytes: int
     sha256: str
     changes: Changes
+    write_ms: int = 0  # counting the rows and the COPY (fsync and hash overlap the next file)
 
 
 def sql_literal(value: str) -> str:
@@ -232,11 +234,12 @@ def write_exports(
     Each file is fsynced and hashed on a second thread while DuckDB writes the next one: a
     sorted COPY keeps about one core and a quarter of two busy, and hashing a written file
     needs one (hashlib and fsync release the GIL)."""
-    staged: list[tuple[Export, Path, int, Future[tuple[str, int]]]] = []
+    staged: list[tuple[Export, Path, int, int, Future[tuple[str, int]]]] = []
     with ThreadPoolExecutor(max_workers=1) as settler:
         for export in exports:
             final = commit.exports_dir / export.path
             tmp = commit.temp_for(final)
+            started = time.monotonic()
             expected = con.execute(f"select count(*) from {export.relation}").fetchall()[0][0]
             try:
                 written = con.execute(
@@ -249,14 +252,15 @@ def write_exports(
                 raise WriteError(tmp, str(err).splitlines()[0]) from err
             if written != expected:
                 raise WriteError(tmp, f"wrote {written} rows, expected {expected}")
-            staged.append((export, final, written, settler.submit(_settle, tmp)))
+            write_ms = int((time.monotonic() - started) * 1000)
+            staged.append((export, final, written, write_ms, settler.submit(_settle, tmp)))
             if progress:
                 progress(f"wrote {written:>9,} rows  {final}")
         results = []
-        for export, final, rows, settled in staged:
+        for export, final, rows, write_ms, settled in staged:
             digest, size = settled.result()
             changes = _changes(con, export.relation, final)
-            results.append(Written(export, final, rows, size, digest, changes))
+            results.append(Written(export, final, rows, size, digest, changes, write_ms))
     return results
 
 
@@ -275,8 +279,6 @@ def _fault_point(name: str) -> None:
     for the test to delete the marker to let the run go on. Inert otherwise."""
     if os.environ.get("DISTILL_FAULT") != name:
         return
-    import time
-
     marker = Path(os.environ["DISTILL_FAULT_MARKER"])
     marker.touch()
     deadline = time.monotonic() + 60
