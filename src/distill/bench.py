@@ -26,9 +26,14 @@ PAIRS_FILE = "preference/chosen_rejected.jsonl"
 PHASES = ("staging", "gating", "pairing", "shaping", "tests", "writing", "receipts")
 
 
-def substrate(runs: int, seed: int) -> Path:
-    """Generated once per (runs, seed) and cached in the git-ignored .bench/ folder."""
-    folder = project_dir() / ".bench" / f"synth-{runs}-{seed}"
+def default_scratch() -> Path:
+    """Where substrates are cached and runs are made: the git-ignored .bench/ folder."""
+    return project_dir() / ".bench"
+
+
+def substrate(runs: int, seed: int, scratch: Path) -> Path:
+    """Generated once per (runs, seed) and cached in the scratch folder."""
+    folder = scratch / f"synth-{runs}-{seed}"
     if not (folder / "scored_runs.jsonl").is_file():
         from distill.synth import write_substrate
 
@@ -82,6 +87,7 @@ def run_distill(data: Path, work: Path) -> dict:
         "wall_s": wall,
         "peak_rss_mib": peak_kib / 1024,
         "phases_s": phases,
+        "files_s": {key: ms / 1000 for key, ms in summary["write_ms_by_export"].items()},
         "output_mb": _folder_mb(work / "exports"),
     }
 
@@ -99,76 +105,133 @@ def _run_measured(args: list[str], cwd: Path) -> tuple[int, int, str, str]:
         return usage.ru_maxrss, code, out.read().decode(), err.read().decode()
 
 
-FLOOR_SQL = """
+FLOOR_STEPS = (
+    (
+        "settings",
+        """
 set memory_limit = '{memory}'; set threads = {threads}; set preserve_insertion_order = false;
-set enable_progress_bar = false;
+set enable_progress_bar = false""",
+    ),
+    (
+        "read scored runs",
+        """
 create temp table scored as
 select json ->> 'run_id' as run_id, json ->> 'category' as category, json as record
-from read_ndjson_objects({scored}, ignore_errors = true);
+from read_ndjson_objects({scored}, ignore_errors = true)""",
+    ),
+    (
+        "read evidence, join",
+        """
 create temp table joined as
 select s.run_id, s.category, e.json ->> 'task_id' as task_id, s.record as scored_record,
        e.json as evidence_record
 from scored as s
 left join read_ndjson_objects({evidence}, ignore_errors = true) as e
-    on s.run_id = e.json ->> 'run_id';
+    on s.run_id = e.json ->> 'run_id'""",
+    ),
+    (
+        "rows view",
+        """
 create temp view rows as
 select run_id as id, category, task_id, evidence_record ->> 'text' as text,
        evidence_record ->> 'title' as title, evidence_record ->> 'task_type' as task_type,
        evidence_record ->> 'instruction' as instruction,
        evidence_record -> 'provenance' as provenance,
        json_object('scored_run', scored_record, 'evidence', evidence_record) as source_record
-from joined;
+from joined""",
+    ),
+    (
+        "rag",
+        """
 copy (select id, title, text, category, task_type, provenance from rows
-      where category in ('accepted', 'partially_accepted') order by id) to {rag} (format json);
+      where category in ('accepted', 'partially_accepted') order by id) to {rag} (format json)""",
+    ),
+    (
+        "sft",
+        """
 copy (select id, instruction, text, category, provenance from rows
-      where category = 'accepted' order by id) to {sft} (format json);
+      where category = 'accepted' order by id) to {sft} (format json)""",
+    ),
+    (
+        "preference",
+        """
 copy (select rejected.id, chosen.text as chosen, rejected.text as rejected
       from rows as rejected
       inner join (select task_id, arg_min(text, id) as text from rows
                   where category = 'accepted' group by task_id) as chosen using (task_id)
-      where rejected.category = 'rejected' order by rejected.id) to {preference} (format json);
+      where rejected.category = 'rejected' order by rejected.id) to {preference} (format json)""",
+    ),
+    (
+        "quarantine_rag",
+        """
 copy (select id, category, source_record from rows
       where category not in ('accepted', 'partially_accepted') order by id)
-     to {quarantine_rag} (format json);
+     to {quarantine_rag} (format json)""",
+    ),
+    (
+        "quarantine_sft",
+        """
 copy (select id, category, source_record from rows where category <> 'accepted' order by id)
-     to {quarantine_sft} (format json);
-"""
+     to {quarantine_sft} (format json)""",
+    ),
+)
 FLOOR_FILES = ("rag", "sft", "preference", "quarantine_rag", "quarantine_sft")
+# each step on the same connection, timed; the script prints the seconds as one JSON list
+FLOOR_SCRIPT = """
+import json, sys, time, duckdb
+con, seconds = duckdb.connect(), []
+for sql in json.loads(sys.argv[1]):
+    started = time.monotonic()
+    con.execute(sql)
+    seconds.append(time.monotonic() - started)
+print(json.dumps(seconds))
+"""
 
 
 def run_floor(data: Path, work: Path) -> dict:
     """The I/O floor, in its own process so that its memory is measured alone. It reads each
     input once, joins scored runs to evidence by run_id, and writes the five large files
     distill writes (RAG, SFT and preference rows, RAG and SFT quarantine rows with both
-    records) with rows chosen by category alone: no validation, no gates, no ids."""
+    records) with rows chosen by category alone: no validation, no gates, no ids. Each step
+    is timed, so that a file's COPY can be set beside distill's COPY of the same file."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
 
     def lit(path: Path) -> str:
         return "'" + str(path).replace("'", "''") + "'"
 
-    sql = FLOOR_SQL.format(
-        memory=duckdb_settings()["memory_limit"],
-        threads=duckdb_settings()["threads"],
-        scored=lit(data / "scored_runs.jsonl"),
-        evidence=lit(data / "evidence.jsonl"),
+    values = {
+        "memory": duckdb_settings()["memory_limit"],
+        "threads": duckdb_settings()["threads"],
+        "scored": lit(data / "scored_runs.jsonl"),
+        "evidence": lit(data / "evidence.jsonl"),
         **{name: lit(work / f"{name}.jsonl") for name in FLOOR_FILES},
-    )
-    script = f"import duckdb; duckdb.connect().execute({sql!r})"
+    }
+    steps = [sql.format(**values) for _, sql in FLOOR_STEPS]
     started = time.monotonic()
-    subprocess.run([sys.executable, "-c", script], check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", FLOOR_SCRIPT, json.dumps(steps)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wall = time.monotonic() - started
-    return {"wall_s": wall, "output_mb": _folder_mb(work)}
+    seconds = json.loads(done.stdout)
+    return {
+        "wall_s": wall,
+        "output_mb": _folder_mb(work),
+        "steps_s": {label: s for (label, _), s in zip(FLOOR_STEPS, seconds, strict=True)},
+    }
 
 
 def _folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*.jsonl")) / 1e6
 
 
-def attempts_substrate(attempts: int, one_task: bool) -> Path:
+def attempts_substrate(attempts: int, one_task: bool, scratch: Path) -> Path:
     """`attempts` runs, accepted / partially_accepted / rejected in turn, each with a 2 KB
     text: all in one task, or three to a task. Same bytes either way but the task ids."""
-    folder = project_dir() / ".bench" / f"attempts-{attempts}-{'one' if one_task else 'spread'}"
+    folder = scratch / f"attempts-{attempts}-{'one' if one_task else 'spread'}"
     if (folder / "scored_runs.jsonl").is_file():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -192,20 +255,18 @@ def attempts_substrate(attempts: int, one_task: bool) -> Path:
     return folder
 
 
-def pairing_scenario(attempts: int, repeat: int) -> dict:
+def pairing_scenario(attempts: int, repeat: int, scratch: Path) -> dict:
     """Preference pairing of one task with `attempts` attempts against the same number of
     runs spread three to a task: the pairing phase and the whole export-all, medians."""
-    scratch = project_dir() / ".bench" / "work"
+    work = scratch / "work"
     result = {}
     for name, one_task in (("one_task", True), ("spread", False)):
-        data = attempts_substrate(attempts, one_task)
-        runs = [run_distill(data, scratch / f"attempts-{name}") for _ in range(repeat)]
+        data = attempts_substrate(attempts, one_task, scratch)
+        runs = [run_distill(data, work / f"attempts-{name}") for _ in range(repeat)]
         result[name] = {
             "pairing_s": round(statistics.median(r["phases_s"]["pairing"] for r in runs), 2),
             "wall_s": round(statistics.median(r["wall_s"] for r in runs), 2),
-            "pairs": _rows(
-                scratch / f"attempts-{name}" / "exports/preference/chosen_rejected.jsonl"
-            ),
+            "pairs": _rows(work / f"attempts-{name}" / "exports/preference/chosen_rejected.jsonl"),
         }
     result["pairing_ratio"] = round(
         result["one_task"]["pairing_s"] / max(result["spread"]["pairing_s"], 1e-9), 2
@@ -229,12 +290,25 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="instead: pairing of one task with N attempts vs N runs spread over tasks",
     )
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        default=None,
+        help="folder for the cached substrates and the runs (default: .bench/ in the checkout)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for latest.json / attempts.json (default: reports/bench/ in the checkout)",
+    )
     args = parser.parse_args(argv)
-    out = project_dir() / "reports" / "bench"
+    scratch = (args.scratch or default_scratch()).resolve()
+    out = args.out or project_dir() / "reports" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     if args.attempts:
         report = {"attempts": args.attempts, "repeat": args.repeat,
-                  **pairing_scenario(args.attempts, args.repeat)}  # fmt: skip
+                  **pairing_scenario(args.attempts, args.repeat, scratch)}  # fmt: skip
         (out / "attempts.json").write_text(json.dumps(report, indent=2) + "\n")
         print(f"{args.attempts:,} attempts, median of {args.repeat}")
         for name in ("one_task", "spread"):
@@ -245,13 +319,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"written {out / 'attempts.json'}")
         return 0
 
-    data = substrate(args.runs, args.seed)
+    data = substrate(args.runs, args.seed, scratch)
     input_mb = sum(p.stat().st_size for p in data.iterdir()) / 1e6
-    scratch = project_dir() / ".bench" / "work"
+    work = scratch / "work"
     distill_runs, floor_runs = [], []
     for _ in range(args.repeat):  # interleaved, so that drift in machine load hits both alike
-        floor_runs.append(run_floor(data, scratch / "floor"))
-        distill_runs.append(run_distill(data, scratch / "distill"))
+        floor_runs.append(run_floor(data, work / "floor"))
+        distill_runs.append(run_distill(data, work / "distill"))
 
     def median(values):
         return statistics.median(values)
@@ -259,6 +333,18 @@ def main(argv: list[str] | None = None) -> int:
     total = median([r["wall_s"] for r in distill_runs])
     floor = median([r["wall_s"] for r in floor_runs])
     phases = {p: median([r["phases_s"][p] for r in distill_runs]) for p in PHASES}
+    # the same five files, each distill's COPY beside the floor's (seconds, medians)
+    files = {
+        name: {
+            "distill_s": round(median([r["files_s"][name] for r in distill_runs]), 2),
+            "floor_s": round(median([r["steps_s"][name] for r in floor_runs]), 2),
+        }
+        for name in FLOOR_FILES
+    }
+    floor_steps = {
+        label: round(median([r["steps_s"][label] for r in floor_runs]), 2)
+        for label, _ in FLOOR_STEPS
+    }
 
     def rates(seconds: float) -> dict:
         return {"runs_per_s": round(args.runs / seconds) if seconds else None,
@@ -276,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             "phases": {p: {"s": round(v, 2), **rates(v)} for p, v in phases.items()},
         },
         "floor": {"wall_s": round(floor, 2), **rates(floor),
-                  "output_mb": round(floor_runs[-1]["output_mb"], 1)},
+                  "output_mb": round(floor_runs[-1]["output_mb"], 1), "steps_s": floor_steps},
+        "files": files,
         "ratio_to_floor": round(total / floor, 2),
         "samples": {"distill_wall_s": [round(r["wall_s"], 2) for r in distill_runs],
                     "floor_wall_s": [round(r["wall_s"], 2) for r in floor_runs]},
@@ -295,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
           f" wrote {report['distill']['output_mb']:,.0f} MB")  # fmt: skip
     print(f"{'I/O floor':<12} {floor:>8.2f}   wrote {report['floor']['output_mb']:,.0f} MB;"
           f" distill / floor = {report['ratio_to_floor']}x")  # fmt: skip
+    print(f"\n{'file (COPY)':<16} {'distill s':>9} {'floor s':>8}")
+    for name, pair in files.items():
+        print(f"{name:<16} {pair['distill_s']:>9.2f} {pair['floor_s']:>8.2f}")
+    reading = sum(s for label, s in floor_steps.items() if label not in files)
+    print(f"{'floor reading':<16} {'':>9} {reading:>8.2f}  (read both inputs, join)")
     print(f"written {out / 'latest.json'}")
     return 0
 

@@ -1,0 +1,64 @@
+"""`make bench` end to end on tiny substrates: the report it writes and the table it prints.
+
+Speed is judged by running the bench, never here: these tests only check that the bench runs
+distill and the I/O floor on the same substrate and reports what the README says it does.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from distill.bench import FLOOR_FILES, FLOOR_STEPS, PHASES
+
+
+def bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "distill.bench", "--repeat", "1",
+         "--scratch", str(tmp_path / "scratch"), "--out", str(out), *args],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done, out
+
+
+def test_bench_reports_each_phase_each_file_and_the_ratio_to_the_floor(tmp_path):
+    done, out = bench(tmp_path, "--runs", "300")
+    report = json.loads((out / "latest.json").read_text())
+    assert report["runs"] == 300 and report["repeat"] == 1
+    distill, floor = report["distill"], report["floor"]
+    assert set(distill["phases"]) == set(PHASES)
+    assert all(p["s"] >= 0 for p in distill["phases"].values())
+    assert distill["phases"]["staging"]["s"] > 0 and distill["phases"]["writing"]["s"] > 0
+    # of the unrounded medians; the report rounds each to 0.01 s
+    assert report["ratio_to_floor"] == pytest.approx(distill["wall_s"] / floor["wall_s"], rel=0.05)
+    assert set(floor["steps_s"]) == {label for label, _ in FLOOR_STEPS}
+    assert set(report["files"]) == set(FLOOR_FILES)
+    for name, pair in report["files"].items():  # a tiny file's COPY may round to 0.00 s
+        assert pair["distill_s"] >= 0 and pair["floor_s"] == floor["steps_s"][name], name
+    assert sum(pair["distill_s"] for pair in report["files"].values()) > 0
+    assert sum(pair["floor_s"] for pair in report["files"].values()) > 0
+    # both sides wrote their files, of comparable size (same rows, different shapes)
+    floor_dir = tmp_path / "scratch" / "work" / "floor"
+    assert sorted(p.stem for p in floor_dir.glob("*.jsonl")) == sorted(FLOOR_FILES)
+    assert 0.5 < distill["output_mb"] / floor["output_mb"] < 2
+    assert distill["peak_rss_mib"] > 0
+    assert "distill / floor" in done.stdout and "quarantine_sft" in done.stdout
+    # the substrate is cached for the next run
+    assert (tmp_path / "scratch" / "synth-300-1" / "evidence.jsonl").is_file()
+
+
+def test_bench_pairs_one_big_task_like_many_small_ones(tmp_path):
+    done, out = bench(tmp_path, "--attempts", "30")
+    report = json.loads((out / "attempts.json").read_text())
+    # accepted, partially accepted and rejected in turn: one pair per rejected attempt
+    assert report["one_task"]["pairs"] == report["spread"]["pairs"] == 10
+    assert report["pairing_ratio"] == round(
+        report["one_task"]["pairing_s"] / max(report["spread"]["pairing_s"], 1e-9), 2
+    )
+    assert "pairing one task / spread" in done.stdout
