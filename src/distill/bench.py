@@ -209,10 +209,10 @@ def run_floor(data: Path, work: Path) -> dict:
     }
     steps = [sql.format(**values) for _, sql in FLOOR_STEPS]
     started = time.monotonic()
-    done = subprocess.run(
+    done = subprocess.run(  # stderr left alone: a failing floor says why on the terminal
         [sys.executable, "-c", FLOOR_SCRIPT, json.dumps(steps)],
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
     )
     wall = time.monotonic() - started
