@@ -82,7 +82,7 @@ class Written:
     bytes: int
     sha256: str
     changes: Changes
-    write_ms: int = 0  # counting the rows and the COPY (fsync and hash overlap the next file)
+    write_ms: int  # counting the rows and the COPY (fsync and hash overlap the next file)
 
 
 def sql_literal(value: str) -> str:
