@@ -1,7 +1,7 @@
 {#
   Shared by the staging models of the JSON Lines inputs: decode each non-blank framed line and
   say what it is: invalid_utf8, invalid_json, not_object or object. Blank lines are skipped
-  here (SPEC §3; int_input_files_accounted counts them) by a test of the decoded text alone.
+  here (SPEC §3; rpt_input_files_accounted counts them) by a test of the decoded text alone.
   As a status, blank made the skip re-run the whole classification, JSON parses included, in
   the filter DuckDB pushes down: 3.8 s of CPU a million evidence lines.
 #}
@@ -41,7 +41,7 @@
           line_id,
           raw,
           {{ distill.try_decode_utf8('raw') }} as line_text
-        from {{ ref('stg_substrate__lines') }}
+        from {{ ref('base_substrate__lines') }}
         where input_kind = '{{ input_kind }}' and input_line > 0
       ) as decoded
       where line_text is null or not {{ distill.is_blank('line_text') }}
@@ -85,20 +85,4 @@
     {{ distill.required_string_error('run_id', type_expr, value_expr) }},
     case when {{ distill.has_control_char(value_expr) }} then 'run_id: contains a control character' end
   )
-{%- endmacro %}
-
-{#- The record a staged line holds, as JSON, read again from its framed bytes (the line is a
-    JSON object: only lines with status 'object' may be given). -#}
-{% macro line_record(raw_expr) -%}
-  {{ distill.as_json(distill.try_decode_utf8(raw_expr)) }}
-{%- endmacro %}
-
-{#- The framed lines whose line_id is among `wanted_ids` (a query of one column): the
-    quarantines fetch whole records this way. The semi join hashes the wanted 8-byte ids and
-    streams the lines past them, instead of hashing every line's bytes to join them to the
-    refused rows. -#}
-{% macro input_lines(wanted_ids) -%}
-  select line_id, raw
-  from {{ ref('stg_substrate__lines') }}
-  where line_id in ({{ wanted_ids }})
 {%- endmacro %}

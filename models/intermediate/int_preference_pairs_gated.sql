@@ -7,28 +7,11 @@
   Linear in the number of runs: per task only the best run of each rank can ever be chosen, so
   R is joined to at most three rows (one per rank), never to every other attempt of its task.
 
-  Each pair carries its verdict: `reason` is the first failing pair gate (null: exported),
+  Each pair carries its verdict: each gate is a `<reason>_error` column (its message when the
+  pair fails it, null when it passes); `reason` is the first failing gate (null: exported),
   `errors` one message per failing gate.
 #}
 {%- set min_gap = distill.preference_min_gap() -%}
-{%- set gates = [
-    ('self_pairing', 'fails_self_pairing', "'chosen and rejected are the same run'"),
-    ('invalid_preference_pairing', 'fails_invalid_pairing',
-        distill.list_join(distill.compact_list([
-            "case when texts_equal then 'chosen and rejected texts are equal after trim' end",
-            "case when instructions_differ then 'chosen and rejected instructions differ' end",
-            "case when chosen_is_instruction_blank then 'the chosen run has no instruction to use as the prompt' end",
-        ]), "'; '")),
-    ('hallucinated_file_path', 'fails_hallucinated_file_path',
-        "'chosen run: ' || " ~ distill.file_refs_message()),
-    ('secret_detected', 'fails_secret_detected',
-        "'secret in ' || " ~ distill.list_join(distill.compact_list([
-            "case when " ~ distill.list_len('secrets_in_prompt') ~ " > 0 then 'prompt (' || " ~ distill.list_join('secrets_in_prompt', "', '") ~ " || ')' end",
-            "case when " ~ distill.list_len('secrets_in_chosen') ~ " > 0 then 'chosen (' || " ~ distill.list_join('secrets_in_chosen', "', '") ~ " || ')' end",
-            "case when " ~ distill.list_len('secrets_in_rejected') ~ " > 0 then 'rejected (' || " ~ distill.list_join('secrets_in_rejected', "', '") ~ " || ')' end",
-            "case when " ~ distill.list_len('secrets_in_reason') ~ " > 0 then 'reason (' || " ~ distill.list_join('secrets_in_reason', "', '") ~ " || ')' end",
-        ]), "', '")),
-] -%}
 -- depends_on: {{ ref('secret_patterns') }}
 
 with
@@ -87,8 +70,7 @@ pairs as (
         rejected.prov_sig_hash as rejected_sig_hash,
         rejected.recorded_at as rejected_recorded_at,
         greatest(chosen.prov_recorded_at, rejected.prov_recorded_at) as created_at_ts,
-        chosen.unsafe_file_refs,
-        chosen.unlisted_file_refs,
+        chosen.hallucinated_file_path_error as chosen_file_refs_error,
         chosen.secrets_in_instruction as secrets_in_prompt,
         chosen.secrets_in_text as secrets_in_chosen,
         rejected.secrets_in_text as secrets_in_rejected,
@@ -131,29 +113,42 @@ checked as (
 flagged as (
     select
         *,
-        chosen_run_id = rejected_run_id as fails_self_pairing,
-        texts_equal or instructions_differ or chosen_is_instruction_blank as fails_invalid_pairing,
-        {{ distill.list_len('unsafe_file_refs') }} > 0 or {{ distill.list_len('unlisted_file_refs') }} > 0
-            as fails_hallucinated_file_path,
-        (
-            {{ distill.list_len('secrets_in_prompt') }} > 0
-            or {{ distill.list_len('secrets_in_chosen') }} > 0
-            or {{ distill.list_len('secrets_in_rejected') }} > 0
-            or {{ distill.list_len('secrets_in_reason') }} > 0
-        ) as fails_secret_detected
+        case when chosen_run_id = rejected_run_id then 'chosen and rejected are the same run' end as self_pairing_error,
+        nullif(concat_ws(
+            '; ',
+            case when texts_equal then 'chosen and rejected texts are equal after trim' end,
+            case when instructions_differ then 'chosen and rejected instructions differ' end,
+            case when chosen_is_instruction_blank then 'the chosen run has no instruction to use as the prompt' end
+        ), '') as invalid_preference_pairing_error,
+        {# R's file_refs are not checked: that may be why it was rejected #}
+        'chosen run: ' || chosen_file_refs_error as hallucinated_file_path_error,
+        {{ distill.secret_error([
+            ('prompt', 'secrets_in_prompt'),
+            ('chosen', 'secrets_in_chosen'),
+            ('rejected', 'secrets_in_rejected'),
+            ('reason', 'secrets_in_reason'),
+        ]) }} as secret_detected_error
     from checked
 ),
 
 gated as (
     select
         *,
-        {{ distill.gate_reason(gates) }} as reason,
-        {{ distill.gate_errors(gates) }} as errors
+        {{ distill.gate_verdict(['self_pairing', 'invalid_preference_pairing', 'hallucinated_file_path', 'secret_detected']) }}
     from flagged
 ),
 
 final as (
-    {{ distill.duplicate_id_gate('gated', 'id', 'rejected_run_id, chosen_run_id', "rejected_run_id || ' / ' || chosen_run_id") }}
+    {{ distill.duplicate_id_gate('gated', [
+        'id', 'rejected_run_id', 'chosen_run_id', 'task_id', 'prompt', 'chosen_text', 'rejected_text',
+        'chosen_score', 'rejected_score', 'reason_text',
+        'chosen_source_file', 'chosen_line', 'chosen_sig_hash', 'chosen_recorded_at',
+        'rejected_source_file', 'rejected_line', 'rejected_sig_hash', 'rejected_recorded_at', 'created_at_ts',
+        'chosen_score_input_file', 'chosen_score_input_line', 'chosen_score_line_id',
+        'chosen_evidence_input_file', 'chosen_evidence_input_line', 'chosen_evidence_line_id',
+        'score_input_file', 'score_input_line', 'score_line_id',
+        'rejected_evidence_input_file', 'rejected_evidence_input_line', 'rejected_evidence_line_id',
+    ], 'id', 'rejected_run_id, chosen_run_id', "rejected_run_id || ' / ' || chosen_run_id") }}
 )
 
 select * from final

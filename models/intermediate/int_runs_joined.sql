@@ -41,7 +41,7 @@ evidence as (
 
 manifest_files as (
     select count(*) > 0 as has_manifest
-    from {{ ref('stg_substrate__lines') }}
+    from {{ ref('base_substrate__lines') }}
     where input_kind = 'manifest' and input_line = 0
 ),
 
@@ -149,11 +149,12 @@ built as (
             and not {{ distill.has_control_char('prov_sig_hash') }}
             and prov_recorded_at is not null
         ) as is_provenance_complete,
-        {# SPEC §5 SFT context: matrix=<entries> and model=<model>, joined by ' · ' #}
-        {{ distill.join_non_null([
-            "case when " ~ distill.list_len('context_matrix') ~ " > 0 then 'matrix=' || " ~ distill.list_join('context_matrix', "','") ~ " end",
-            "case when not " ~ distill.is_blank('model') ~ " then 'model=' || model end",
-        ], "' · '") }} as sft_context,
+        {# SPEC §5 SFT context: matrix=<entries> and model=<model>, joined by ' · '; '' when neither #}
+        concat_ws(
+            ' · ',
+            case when {{ distill.list_len('context_matrix') }} > 0 then 'matrix=' || {{ distill.list_join('context_matrix', "','") }} end,
+            case when not {{ distill.is_blank('model') }} then 'model=' || model end
+        ) as sft_context,
         {# SPEC §5 tags, shared by RAG and SFT #}
         {{ distill.compact_list([
             "'task:' || coalesce(task_type, '')",
@@ -169,7 +170,23 @@ final as (
         *,
         {{ distill.secret_matches('title') }} as secrets_in_title,
         {{ distill.secret_matches('instruction') }} as secrets_in_instruction,
-        {{ distill.secret_matches('sft_context') }} as secrets_in_sft_context
+        {{ distill.secret_matches('sft_context') }} as secrets_in_sft_context,
+        {# SPEC §4 gates 3, 4 and 6 mean the same for RAG and SFT (and gate 6 for the chosen side
+           of a pair): each is its message when the run fails it, null when it passes. Gates 4-7
+           read the evidence record, so a run without one fails gate 3 only. #}
+        case when not has_evidence then 'no evidence record for run_id ''' || run_id || '''' end as missing_source_run_id_error,
+        case
+            when has_evidence and not is_provenance_complete
+                then 'provenance incomplete: needs a non-blank source_file, a non-blank sig_hash without control characters and a parseable recorded_at'
+        end as missing_provenance_error,
+        nullif(concat_ws(
+            '; ',
+            case when {{ distill.list_len('unsafe_file_refs') }} > 0 then 'unsafe file_refs: ' || {{ distill.quoted_list('unsafe_file_refs') }} end,
+            case
+                when {{ distill.list_len('unlisted_file_refs') }} > 0
+                    then 'file_refs not in the manifest: ' || {{ distill.quoted_list('unlisted_file_refs') }}
+            end
+        ), '') as hallucinated_file_path_error
     from built
 )
 

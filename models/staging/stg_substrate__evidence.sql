@@ -5,7 +5,7 @@
   quarantine. Each JSON helper reads all its paths in one parse of the line (types, strings,
   keys, arrays): four parses a record, not one per field. A table, so that the three models
   reading it do not parse 2 KB records again. The whole record is not kept here: the few rows
-  that print it (the quarantines) read it from stg_substrate__lines by its line key.
+  that print it (the quarantines) read it from base_substrate__lines by its line key.
 #}
 {%- set paths = [
     '$.run_id', '$.task_id', '$.task_type', '$.role', '$.model', '$.instruction', '$.context',

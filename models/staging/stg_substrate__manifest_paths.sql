@@ -10,7 +10,7 @@ lines as (
         input_file,
         input_line,
         rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
-    from {{ ref('stg_substrate__lines') }}
+    from {{ ref('base_substrate__lines') }}
     where input_kind = 'manifest' and input_line > 0
 ),
 

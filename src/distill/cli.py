@@ -20,33 +20,6 @@ from distill.lines import InputError, expand
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER = 0, 1, 2, 3
 
-# command -> (receipt stages it writes, dbt selection; None = the whole project)
-PIPELINE = {
-    "build-evidence": (("build-evidence",), ["+int_input_files_accounted", "+int_scores_resolved"]),
-    "score": (("score",), ["+int_input_files_accounted", "+int_scores_resolved"]),
-    "export-rag": (
-        ("export-rag",),
-        ["+rag_samples", "+quarantine_rag", "+int_input_files_accounted"],
-    ),
-    "export-sft": (
-        ("export-sft",),
-        ["+sft_samples", "+quarantine_sft", "+int_input_files_accounted"],
-    ),
-    "export-preference": (
-        ("export-preference",),
-        [
-            "+preference_pairs",
-            "+quarantine_preference",
-            "+int_preference_run_status",
-            "+int_input_files_accounted",
-        ],
-    ),
-    "export-all": (
-        ("build-evidence", "score", "export-rag", "export-sft", "export-preference"),
-        None,
-    ),
-}
-
 
 class UsageError(Exception):
     """Exit 2: the message names what is wrong."""
@@ -201,8 +174,9 @@ def _error(message: str) -> None:
 def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     from distill import receipts
     from distill.dbt import run_build
+    from distill.registry import COMMANDS, STAGES, exports_of, selector
     from distill.warehouse import WarehouseLock, read_only
-    from distill.writer import EXPORTS, Commit, recover, write_exports
+    from distill.writer import Commit, recover, write_exports
 
     started = datetime.now(UTC)
     clock = time.monotonic()
@@ -219,13 +193,14 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         for path in expand(pattern)
     ]
     digests = receipts.InputDigests(files)  # hashed while dbt builds, read by the receipts
-    stage_names, select = PIPELINE[args.command]
-    stages = [receipts.STAGES[name] for name in stage_names]
+    stages = [STAGES[name] for name in COMMANDS[args.command]]
     say = (lambda _m: None) if (args.quiet or args.json) else (lambda m: print(m, flush=True))
 
     timings: dict[str, int] = {}
     with WarehouseLock(paths.warehouse):
-        outcome = run_build(inputs, options, paths, select, quiet=args.quiet or args.json)
+        outcome = run_build(
+            inputs, options, paths, selector(args.command), quiet=args.quiet or args.json
+        )
         timings["dbt_build"] = int((time.monotonic() - clock) * 1000)
         if outcome.input_error:
             raise UsageError(outcome.input_error)
@@ -242,8 +217,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                 f"(exports in {paths.exports} are untouched)"
             )
             return EXIT_GATE
-        keys = [key for stage in stages for key in stage.exports]
-        exports = [EXPORTS[key] for key in dict.fromkeys(keys)]
+        exports = exports_of(args.command)
         recover(paths.exports, paths.reports)
         commit = Commit(paths.exports)
         try:

@@ -53,10 +53,10 @@ def run_build(
     inputs: Inputs,
     options: Options,
     paths: Paths,
-    select: list[str] | None,
+    selector: str | None,
     quiet: bool = False,
 ) -> BuildOutcome:
-    """Run `dbt build` (all nodes, or `select` with cautious indirect test selection)."""
+    """Run `dbt build`: every node, or the nodes of one selector of selectors.yml."""
     from dbt.cli.main import dbtRunner
 
     project = project_dir()
@@ -77,9 +77,8 @@ def run_build(
         "--exclude-resource-type",
         "unit_test",
     ]
-    if select:
-        # a test runs only when every model it reads was built in this invocation
-        args += ["--select", *select, "--indirect-selection", "cautious"]
+    if selector:
+        args += ["--selector", selector]
     if quiet:
         args += ["--quiet"]
     env_before = os.environ.get("DISTILL_WAREHOUSE")

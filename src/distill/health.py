@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from distill.writer import EXPORTS, recover, sha256_file
+from distill.registry import EXPORTS, STAGES, Export
+from distill.writer import recover, sha256_file
 
 US = "\x1f"
 # SPEC §2 whitespace: U+0009-U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
@@ -30,26 +31,6 @@ ID_RE = re.compile(r"^(rag|sft|pref|q)-[0-9a-f]{16}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 RANK = {"accepted": 3, "partially_accepted": 2, "rejected": 1}
 PROVENANCE_KEYS = ["source_file", "line", "sig_hash", "recorded_at"]
-KEYS = {
-    "rag": ["id", "title", "text", "success_score", "source_category", "source_run_id",
-            "task_id", "tags", "provenance", "created_at"],
-    "sft": ["id", "instruction", "context", "response", "quality_score", "source_run_id",
-            "task_id", "tags", "provenance", "created_at"],
-    "preference": ["id", "prompt", "chosen", "rejected", "reason", "chosen_run_id",
-                   "rejected_run_id", "chosen_score", "rejected_score", "task_id",
-                   "provenance", "created_at"],
-    "quarantine": ["id", "exporter", "reason", "errors", "run_id", "source_record",
-                   "source_provenance"],
-}  # fmt: skip
-EXPORT_STAGE = {
-    "rag": "export-rag",
-    "quarantine_rag": "export-rag",
-    "sft": "export-sft",
-    "quarantine_sft": "export-sft",
-    "preference": "export-preference",
-    "quarantine_preference": "export-preference",
-    "quarantine_ingest": "build-evidence",
-}
 
 
 def hex16(*parts: str | None) -> str:
@@ -183,20 +164,17 @@ def _check_quarantine(row: dict, options: dict) -> list[str]:
     return problems
 
 
-CHECKERS: dict[str, tuple[str, Callable[[dict, dict], list[str]]]] = {
-    "rag": ("rag", _check_rag),
-    "sft": ("sft", _check_sft),
-    "preference": ("preference", _check_preference),
-    "quarantine_ingest": ("quarantine", _check_quarantine),
-    "quarantine_rag": ("quarantine", _check_quarantine),
-    "quarantine_sft": ("quarantine", _check_quarantine),
-    "quarantine_preference": ("quarantine", _check_quarantine),
+CHECKERS: dict[str, Callable[[dict, dict], list[str]]] = {
+    "rag": _check_rag,
+    "sft": _check_sft,
+    "preference": _check_preference,
+    "quarantine": _check_quarantine,
 }
 
 
-def check_file(key: str, path: Path, options: dict, check: Check) -> int:
-    shape, checker = CHECKERS[key]
-    expected_keys = KEYS[shape]
+def check_file(export: Export, path: Path, options: dict, check: Check) -> int:
+    checker = CHECKERS[export.shape]
+    expected_keys = list(export.keys)
     previous: bytes | None = None
     seen: set[str] = set()
     rows = 0
@@ -227,7 +205,7 @@ def run_health(paths, quiet: bool = False, as_json: bool = False) -> int:
     recovered = recover(paths.exports, paths.reports) if paths.exports.is_dir() else []
     receipts = {}
     found = Check("receipts present")
-    for stage in sorted(set(EXPORT_STAGE.values()) | {"score"}):
+    for stage in sorted(STAGES):
         receipt_path = paths.reports / stage / "receipt.json"
         if not receipt_path.is_file():
             found.fail(f"{receipt_path}: missing (run distill export-all)")
@@ -237,8 +215,8 @@ def run_health(paths, quiet: bool = False, as_json: bool = False) -> int:
             found.fail(f"{receipt_path}: the stage did not pass validation")
     checks.append(found)
 
-    for key, export in EXPORTS.items():
-        stage = EXPORT_STAGE[key]
+    for export in EXPORTS.values():
+        stage = export.stages[0]
         receipt = receipts.get(stage)
         path = paths.exports / export.path
         check = Check(f"{export.path}")
@@ -259,7 +237,7 @@ def run_health(paths, quiet: bool = False, as_json: bool = False) -> int:
             check.fail(
                 f"{path}: sha256 {digest[:12]}… differs from the receipt's {entry['sha256'][:12]}…"
             )
-        rows = check_file(key, path, receipt.get("options", {}), check)
+        rows = check_file(export, path, receipt.get("options", {}), check)
         if rows != entry["rows"]:
             check.fail(f"{path}: {rows} rows, the receipt says {entry['rows']}")
 

@@ -7,7 +7,6 @@ import contextlib
 import json
 import subprocess
 import threading
-from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -16,121 +15,26 @@ import duckdb
 
 from distill.config import Inputs, Options
 from distill.dbt import BuildOutcome
+from distill.registry import STAGES, Stage
 from distill.writer import Commit, Written, sha256_file
 
 
-@dataclass(frozen=True)
-class Stage:
-    name: str  # receipt folder: build-evidence, score, export-rag, export-sft, export-preference
-    exports: tuple[str, ...]  # writer.EXPORTS keys the stage writes
-    input_kinds: tuple[str, ...]  # which inputs the stage reads
-
-
-STAGES = {
-    s.name: s
-    for s in [
-        Stage("build-evidence", ("quarantine_ingest",), ("evidence", "scored", "manifest")),
-        Stage("score", ("quarantine_ingest",), ("evidence", "scored")),
-        Stage("export-rag", ("rag", "quarantine_rag"), ("evidence", "scored", "manifest")),
-        Stage("export-sft", ("sft", "quarantine_sft"), ("evidence", "scored", "manifest")),
-        Stage(
-            "export-preference",
-            ("preference", "quarantine_preference"),
-            ("evidence", "scored", "manifest"),
-        ),
-    ]
-}
-
-
-def _q(con: duckdb.DuckDBPyConnection, sql: str):
-    return con.sql(sql).fetchall()
-
-
-def _by(con, sql: str) -> dict:
-    return {str(k): int(v) for k, v in _q(con, sql)}
-
-
-def record_counts(con: duckdb.DuckDBPyConnection, stage: str) -> dict:
-    """The counts SPEC §2-§4 name for one stage, read from the warehouse after the build."""
-    if stage in ("build-evidence", "score"):
-        kind = "evidence" if stage == "build-evidence" else "scored"
-        lines, blank, staged, quarantined = _q(
-            con,
-            "select coalesce(sum(lines), 0), coalesce(sum(blank_lines), 0),"
-            " coalesce(sum(staged), 0), coalesce(sum(ingest_quarantined), 0)"
-            f" from int_input_files_accounted where input_kind = '{kind}'",
-        )[0]
-        counts = {
-            "in": int(lines),
-            "lines": int(lines),
-            "blank_lines": int(blank),
-            "staged": int(staged),
-            "exported": int(staged),
-            "quarantined": int(quarantined),
-            "ingest_quarantined": int(quarantined),
-            "by_reason": _by(
-                con,
-                "select q.reason, count(*) from quarantine_ingest q"
-                " inner join (select distinct input_file from int_input_files_accounted"
-                f" where input_kind = '{kind}') f on q.source_provenance.input_file = f.input_file"
-                " group by 1 order by 1",
-            ),
-        }
-        if stage == "build-evidence":
-            counts["unscored"] = _q(
-                con,
-                "select count(*) from int_evidence_deduplicated e where is_canonical"
-                " and not exists (select 1 from int_scores_resolved s where s.run_id = e.run_id)",
-            )[0][0]
-            counts["by_category"] = {}
+def record_counts(con: duckdb.DuckDBPyConnection, stage: Stage) -> dict:
+    """The counts SPEC §2-§4 name for one stage, from its rpt_ counts model: one row per count
+    in the receipt's key order; a map is a header row (no key, no value) and its entries."""
+    rows = con.execute(
+        f"select measure, key, value from {stage.counts} where stage = ?"
+        " order by position, key nulls first",
+        [stage.name],
+    ).fetchall()
+    counts: dict = {}
+    for measure, key, value in rows:
+        if key is not None:
+            counts[measure][key] = int(value)
+        elif value is None:
+            counts[measure] = {}
         else:
-            counts["runs"] = _q(con, "select count(*) from int_scores_resolved")[0][0]
-            counts["superseded"] = int(
-                _q(con, "select coalesce(sum(superseded_scores), 0) from int_scores_resolved")[0][0]
-            )
-            counts["by_category"] = _by(
-                con, "select category, count(*) from int_scores_resolved group by 1 order by 1"
-            )
-        return counts
-    gated = {
-        "export-rag": "int_rag_gated",
-        "export-sft": "int_sft_gated",
-        "export-preference": "int_preference_pairs_gated",
-    }[stage]
-    total, exported = _q(
-        con, f"select count(*), count(*) filter (where reason is null) from {gated}"
-    )[0]
-    counts = {
-        "in": int(total),
-        "exported": int(exported),
-        "quarantined": int(total - exported),
-        "by_reason": _by(
-            con,
-            f"select reason, count(*) from {gated} where reason is not null group by 1 order by 1",
-        ),
-    }
-    if stage == "export-preference":
-        counts["scored_runs"] = _q(con, "select count(*) from int_runs_joined")[0][0]
-        counts["candidates"] = _q(con, "select count(*) from int_preference_candidates")[0][0]
-        counts["candidate_pairs"] = int(total)
-        counts["by_status"] = _by(
-            con,
-            "select preference_status, count(*) from int_preference_run_status"
-            " group by 1 order by 1",
-        )
-        counts["by_category"] = _by(
-            con,
-            f"select chosen_score || ' > ' || rejected_score, count(*) from {gated}"
-            " where reason is null group by 1 order by 1",
-        )
-    else:
-        counts["by_category"] = _by(
-            con, f"select category, count(*) from {gated} group by 1 order by 1"
-        )
-        counts["exported_by_category"] = _by(
-            con,
-            f"select category, count(*) from {gated} where reason is null group by 1 order by 1",
-        )
+            counts[measure] = int(value)
     return counts
 
 
@@ -165,11 +69,10 @@ class InputDigests:
 def input_files(
     con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...], digests: InputDigests | None = None
 ) -> list[dict]:
-    rows = _q(
-        con,
-        "select input_kind, input_file, lines from int_input_files_accounted"
-        " order by input_kind, input_file",
-    )
+    rows = con.sql(
+        "select input_kind, input_file, lines from rpt_input_files_accounted"
+        " order by input_kind, input_file"
+    ).fetchall()
     result = []
     for kind, path, lines in rows:
         if kind not in kinds:
@@ -231,7 +134,7 @@ def build_receipt(
     outcome: BuildOutcome,
     input_listing: list[dict],
 ) -> dict:
-    mine = [w for w in written if w.export.key in stage.exports]
+    mine = [w for w in written if w.export in stage.exports]
     return {
         "stage": stage.name,
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -249,7 +152,7 @@ def build_receipt(
             {"path": str(w.path), "sha256": w.sha256, "bytes": w.bytes, "rows": w.rows}
             for w in mine
         ],
-        "record_counts": record_counts(con, stage.name),
+        "record_counts": record_counts(con, stage),
         "changes": {str(w.path): w.changes.as_dict() for w in mine},
         "dbt": {
             "invocation_id": outcome.invocation_id,

@@ -21,30 +21,11 @@ from pathlib import Path
 
 import duckdb
 
+from distill.registry import Export
+
 JOURNAL = ".distill-commit.json"
 TMP_MARK = ".tmp-"
 CHANGED_IDS_LISTED = 1000  # added ids listed in a receipt; removed (retracted) ids: all
-
-
-@dataclass(frozen=True)
-class Export:
-    key: str  # short name: rag, sft, preference, quarantine_ingest, ...
-    relation: str  # warehouse relation holding the rows, with an `id` column
-    path: str  # file path under the exports folder (SPEC §1)
-
-
-EXPORTS = {
-    e.key: e
-    for e in [
-        Export("rag", "rag_samples", "rag/playbooks.jsonl"),
-        Export("sft", "sft_samples", "sft/instruction_response.jsonl"),
-        Export("preference", "preference_pairs", "preference/chosen_rejected.jsonl"),
-        Export("quarantine_ingest", "quarantine_ingest", "quarantine/ingest.jsonl"),
-        Export("quarantine_rag", "quarantine_rag", "quarantine/rag.jsonl"),
-        Export("quarantine_sft", "quarantine_sft", "quarantine/sft.jsonl"),
-        Export("quarantine_preference", "quarantine_preference", "quarantine/preference.jsonl"),
-    ]
-}
 
 
 class WriteError(Exception):

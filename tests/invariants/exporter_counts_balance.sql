@@ -20,7 +20,7 @@ counts as (
         (select count(*) from {{ ref('int_preference_pairs_gated') }}) as candidate_pairs,
         (select count(*) from {{ ref('preference_pairs') }}) as pairs_exported,
         (select count(*) from {{ ref('quarantine_preference') }}) as pairs_quarantined,
-        (select count(*) from {{ ref('int_preference_run_status') }}) as preference_statuses
+        (select count(*) from {{ ref('rpt_preference_run_status') }}) as preference_statuses
 ),
 
 balances as (

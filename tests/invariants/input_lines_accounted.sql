@@ -1,7 +1,7 @@
 {#
   Invariant 8 / SPEC §3 accounting: per input file, lines = blank_lines + staged +
   ingest_quarantined, and each line is in exactly one of the three.
-  - lines: every framed line of an evidence or scored-run file (stg_substrate__lines,
+  - lines: every framed line of an evidence or scored-run file (base_substrate__lines,
     input_line > 0; the input_line = 0 rows are file markers, not lines).
   - blank: decided here, from the bytes (valid UTF-8 and only SPEC §2 whitespace; the line's
     own '\n' is whitespace), not taken from the staging model's status.
@@ -11,7 +11,7 @@
     evidence duplicate is not staged: it is an ingest `duplicate_id` row.
   - ingest_quarantined: quarantine_ingest rows, by source_provenance.
   Returns each line in zero or several buckets, and each file whose totals do not balance.
-  Independent of int_input_files_accounted (the receipts' counts), which has its own balance test.
+  Independent of rpt_input_files_accounted (the receipts' counts), which has its own balance test.
 #}
 with
 
@@ -21,7 +21,7 @@ lines as (
         input_kind,
         input_file,
         input_line
-    from {{ ref('stg_substrate__lines') }}
+    from {{ ref('base_substrate__lines') }}
     where input_line > 0 and input_kind in ('evidence', 'scored')
 ),
 
@@ -35,7 +35,7 @@ blank as (
             input_file,
             input_line,
             {{ distill.try_decode_utf8('raw') }} as line_text
-        from {{ ref('stg_substrate__lines') }}
+        from {{ ref('base_substrate__lines') }}
         where input_line > 0 and input_kind in ('evidence', 'scored')
     ) as decoded
     where line_text is not null and {{ distill.is_blank('line_text') }}

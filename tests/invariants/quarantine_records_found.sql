@@ -47,7 +47,7 @@ lines as (
         input_kind,
         input_file,
         input_line
-    from {{ ref('stg_substrate__lines') }}
+    from {{ ref('base_substrate__lines') }}
     where input_line > 0
 )
 

@@ -900,7 +900,7 @@ def test_every_input_file_accounts_for_every_line(root):
     rows = query(
         root / "warehouse/distill.duckdb",
         "select input_file, lines, blank_lines, staged, ingest_quarantined"
-        " from int_input_files_accounted where input_kind <> 'manifest'"
+        " from rpt_input_files_accounted where input_kind <> 'manifest'"
         f" and input_file <> '{EV_G}'",
     )
     assert sorted(rows) == sorted(ACCOUNTING)

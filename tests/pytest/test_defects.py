@@ -123,7 +123,7 @@ def test_every_input_line_is_blank_staged_or_ingest_quarantined_per_file(root):
     rows = sql(
         root,
         "select input_file, lines, blank_lines, staged, ingest_quarantined"
-        " from int_input_files_accounted order by input_file",
+        " from rpt_input_files_accounted order by input_file",
     )
     assert rows == [
         # 97 lines: blank 3, 5, 7; 20 schema violations and 2 duplicate ids (table above)
@@ -586,7 +586,7 @@ def test_documented_no_pair_runs_are_in_no_pair_and_counted_by_cause(root, pairs
     statuses = dict(
         sql(
             root,
-            "select run_id, preference_status from int_preference_run_status"
+            "select run_id, preference_status from rpt_preference_run_status"
             f" where run_id in {tuple(NO_PAIR)}",
         )
     )

@@ -71,7 +71,7 @@ def test_a_0_byte_file_is_accounted_for_with_no_lines(built):
     rows = query(
         built / "warehouse/distill.duckdb",
         "select input_file, lines, blank_lines, staged, ingest_quarantined"
-        " from int_input_files_accounted where input_kind = 'evidence' order by 1",
+        " from rpt_input_files_accounted where input_kind = 'evidence' order by 1",
     )
     assert rows == [("in/a.jsonl", 6, 0, 4, 2), ("in/b.jsonl", 0, 0, 0, 0)]
 

@@ -76,7 +76,7 @@ def test_every_line_is_staged_blank_or_quarantined_per_file(built):
     rows = query(
         root / "warehouse/distill.duckdb",
         "select input_file, lines, blank_lines, staged, ingest_quarantined"
-        " from int_input_files_accounted order by input_file",
+        " from rpt_input_files_accounted order by input_file",
     )
     assert rows == [
         ("in/evidence.jsonl", 19, 2, 4, 13),
@@ -169,7 +169,7 @@ def test_gzip_input_reads_like_plain(tmp_path, distill):
     assert result.code == 0, result.err
     assert query(
         tmp_path / "warehouse/distill.duckdb",
-        "select input_file, lines, blank_lines, staged from int_input_files_accounted"
+        "select input_file, lines, blank_lines, staged from rpt_input_files_accounted"
         " where input_kind = 'evidence'",
     ) == [("gz/e.jsonl.gz", 3, 1, 2)]
 

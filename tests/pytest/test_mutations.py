@@ -44,18 +44,16 @@ MUTANTS = [
        "order by best.preference_rank desc\n",
        "order by best.preference_rank desc, best.task_id = rejected.task_id, best.run_id\n"),
       ("models/intermediate/int_preference_pairs_gated.sql",
-       "texts_equal or instructions_differ or chosen_is_instruction_blank as fails_invalid_pairing",
-       "texts_equal or chosen_is_instruction_blank as fails_invalid_pairing")],
+       "case when instructions_differ then", "case when false then")],
      "preference_pairs_are_genuine"),
     ("4 no empty content",
      [("models/intermediate/int_rag_gated.sql",
-       "runs.has_evidence and runs.is_text_blank as fails_empty_content",
-       "false as fails_empty_content")],
+       "case when runs.has_evidence and runs.is_text_blank then 'text is blank' end",
+       "null")],
      "not_blank_rag_samples_text"),
     ("5 provenance on every row",
-     [("models/intermediate/int_sft_gated.sql",
-       "runs.has_evidence and not runs.is_provenance_complete as fails_missing_provenance",
-       "false as fails_missing_provenance")],
+     [("models/intermediate/int_runs_joined.sql",
+       "when has_evidence and not is_provenance_complete", "when false")],
      "provenance_complete_sft_samples_provenance"),
     ("6 deterministic ids",
      [("models/intermediate/int_rag_gated.sql",
@@ -76,10 +74,10 @@ MUTANTS = [
        "    where reason is null or reason = 'missing_provenance'\n")],
      "every_run_exported_or_quarantined_once_by_rag"),
     ("8 no silent drops",
-     [("macros/gates.sql",
+     [("macros/quarantine.sql",
        "from {{ ref(gated) }}\nwhere reason is not null\n",
        "from {{ ref(gated) }}\nwhere reason is not null and reason <> 'missing_provenance'\n")],
-     "exporter_counts_balance"),
+     "every_run_exported_or_quarantined_once_by_rag"),
     # The union leaves the SFT rows of one reason out: the reasons test compares it with the
     # four relations.
     ("8 the quarantine union holds every row",
@@ -95,14 +93,14 @@ MUTANTS = [
      "quarantine_records_found"),
     ("secrets never exported",
      [("models/intermediate/int_sft_gated.sql",
-       "{{ distill.list_len('runs.secrets_in_text') }} > 0", "false")],
+       "('text', 'runs.secrets_in_text')", "('text', 'runs.secrets_in_title')")],
      "no_secret_in_exports"),
 ]  # fmt: skip
 
 
 def copy_project(to: Path) -> Path:
     to.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml"):
+    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
         shutil.copy(PROJECT / name, to / name)
     for folder in ("models", "macros", "seeds", "tests"):
         shutil.copytree(PROJECT / folder, to / folder, ignore=shutil.ignore_patterns("pytest"))

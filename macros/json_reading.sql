@@ -34,11 +34,6 @@
   json_extract_string({{ expr }}, [{% for p in paths %}'{{ p }}'{% if not loop.last %}, {% endif %}{% endfor %}])
 {%- endmacro %}
 
-{#- 1-based element of a list. -#}
-{% macro list_at(expr, i) %}{{ return(adapter.dispatch('list_at', 'distill')(expr, i)) }}{% endmacro %}
-{% macro default__list_at(expr, i) %}{{ distill._unsupported('list_at') }}{% endmacro %}
-{% macro duckdb__list_at(expr, i) %}{{ expr }}[{{ i }}]{% endmacro %}
-
 {#- The keys (a list per path) of the objects at several paths, in one parse; [] where none. -#}
 {% macro json_keys_at(expr, paths) %}{{ return(adapter.dispatch('json_keys_at', 'distill')(expr, paths)) }}{% endmacro %}
 {% macro default__json_keys_at(expr, paths) %}{{ distill._unsupported('json_keys_at') }}{% endmacro %}

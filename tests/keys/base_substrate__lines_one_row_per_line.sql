@@ -1,5 +1,5 @@
 {#
-  Primary key of stg_substrate__lines: one row per (input_kind, input_file, input_line), none
+  Primary key of base_substrate__lines: one row per (input_kind, input_file, input_line), none
   of them null, and exactly one marker row (input_line = 0, no bytes) per file; line_id, the
   key the quarantines read records by, is never null and never repeats. A singular test
   because the model's YAML entry belongs to the staging model's author.
@@ -14,7 +14,7 @@ lines as (
         input_line,
         line_id,
         raw is not null as has_bytes
-    from {{ ref('stg_substrate__lines') }}
+    from {{ ref('base_substrate__lines') }}
 ),
 
 duplicated as (

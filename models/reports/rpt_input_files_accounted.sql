@@ -27,7 +27,7 @@ files as (
             input_file,
             input_line,
             {{ distill.try_decode_utf8('raw') }} as line_text
-        from {{ ref('stg_substrate__lines') }}
+        from {{ ref('base_substrate__lines') }}
     ) as decoded
     group by input_kind, input_file
 ),

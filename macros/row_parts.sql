@@ -1,0 +1,22 @@
+{# The parts of SPEC §5 rows that several models build alike. #}
+
+{#- SPEC §5 provenance object of an exported row, keys in SPEC order. -#}
+{% macro provenance_struct(prefix='prov_', recorded_at='recorded_at') -%}
+  {{ distill.struct_of([
+      ('source_file', prefix ~ 'source_file'),
+      ('line', prefix ~ 'line'),
+      ('sig_hash', prefix ~ 'sig_hash'),
+      ('recorded_at', recorded_at),
+  ]) }}
+{%- endmacro %}
+
+{#- SPEC §5 quarantine id: q- + hex16(exporter ␟ key ␟ reason). -#}
+{% macro quarantine_id(exporter, key_parts) -%}
+  {{ distill.export_id('q', ["'" ~ exporter ~ "'"] + key_parts + ['reason']) }}
+{%- endmacro %}
+
+{#- SPEC §5 quarantine source_provenance: the input line the row came from. -#}
+{% macro source_provenance(file_expr, line_expr) -%}
+  {{ distill.struct_of([('input_file', file_expr), ('input_line', line_expr)]) }}
+{%- endmacro %}
+

@@ -1,0 +1,59 @@
+{# Bytes, text and regular expressions: SPEC §2's blank, trim and control characters. #}
+
+{#- A blob's text when it is valid UTF-8, else null. -#}
+{% macro try_decode_utf8(expr) %}{{ return(adapter.dispatch('try_decode_utf8', 'distill')(expr)) }}{% endmacro %}
+{% macro default__try_decode_utf8(expr) %}{{ distill._unsupported('try_decode_utf8') }}{% endmacro %}
+{% macro duckdb__try_decode_utf8(expr) %}try(decode({{ expr }})){% endmacro %}
+
+{#-
+  A blob rendered as text, bytes outside printable ASCII escaped as \xNN: the raw_line of a
+  line that is not UTF-8. DuckDB's cast also escapes " ' and \ (as \x22 \x27 \x5C); those
+  are put back, backslash last, so the text reads like the line and nothing is ambiguous.
+-#}
+{% macro blob_escaped(expr) %}{{ return(adapter.dispatch('blob_escaped', 'distill')(expr)) }}{% endmacro %}
+{% macro default__blob_escaped(expr) %}{{ distill._unsupported('blob_escaped') }}{% endmacro %}
+{% macro duckdb__blob_escaped(expr) -%}
+  replace(replace(replace(cast({{ expr }} as varchar), '\x22', '"'), '\x27', ''''), '\x5C', '\')
+{%- endmacro %}
+
+{#- SPEC §2 whitespace, the members of an RE2 character class; ws_class() is the class. -#}
+{% macro ws_chars() %}\t-\r \x{85}\p{Zs}\x{2028}\x{2029}{% endmacro %}
+{% macro ws_class() %}[{{ distill.ws_chars() }}]{% endmacro %}
+
+{% macro regex_full_match(expr, pattern) %}{{ return(adapter.dispatch('regex_full_match', 'distill')(expr, pattern)) }}{% endmacro %}
+{% macro default__regex_full_match(expr, pattern) %}{{ distill._unsupported('regex_full_match') }}{% endmacro %}
+{% macro duckdb__regex_full_match(expr, pattern) %}regexp_full_match({{ expr }}, {{ pattern }}){% endmacro %}
+
+{% macro regex_search(expr, pattern) %}{{ return(adapter.dispatch('regex_search', 'distill')(expr, pattern)) }}{% endmacro %}
+{% macro default__regex_search(expr, pattern) %}{{ distill._unsupported('regex_search') }}{% endmacro %}
+{% macro duckdb__regex_search(expr, pattern) %}regexp_matches({{ expr }}, {{ pattern }}){% endmacro %}
+
+{% macro regex_replace_all(expr, pattern, replacement) %}{{ return(adapter.dispatch('regex_replace_all', 'distill')(expr, pattern, replacement)) }}{% endmacro %}
+{% macro default__regex_replace_all(expr, pattern, replacement) %}{{ distill._unsupported('regex_replace_all') }}{% endmacro %}
+{% macro duckdb__regex_replace_all(expr, pattern, replacement) %}regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }}, 'g'){% endmacro %}
+
+{#- SPEC §2: blank = null or only whitespace. -#}
+{% macro is_blank(expr) -%}
+  ({{ expr }} is null or {{ distill.regex_full_match(expr, "'" ~ distill.ws_class() ~ "*'") }})
+{%- endmacro %}
+
+{#- SPEC §2: trim removes whitespace at both ends (not only ASCII spaces). -#}
+{% macro trim_ws(expr) -%}
+  {{ distill.regex_replace_all(expr, "'^" ~ distill.ws_class() ~ "+|" ~ distill.ws_class() ~ "+$'", "''") }}
+{%- endmacro %}
+
+{#- SPEC §2.1: control characters are U+0000-U+001F and U+007F only. -#}
+{% macro has_control_char(expr) -%}
+  {{ distill.regex_search(expr, "'[\\x00-\\x1f\\x7f]'") }}
+{%- endmacro %}
+
+{#- Cut to n code points. -#}
+{% macro left_chars(expr, n) %}left({{ expr }}, {{ n }}){% endmacro %}
+
+{#- SPEC §5: the first line of a text (split on '\n' only) that is not blank; null when none. -#}
+{% macro first_non_blank_line(expr) %}{{ return(adapter.dispatch('first_non_blank_line', 'distill')(expr)) }}{% endmacro %}
+{% macro default__first_non_blank_line(expr) %}{{ distill._unsupported('first_non_blank_line') }}{% endmacro %}
+{% macro duckdb__first_non_blank_line(expr) -%}
+  {#- the first line holding a character outside the whitespace set; one linear scan -#}
+  nullif(regexp_extract({{ expr }}, '(?:^|\n)([^\n]*?[^{{ distill.ws_chars() }}][^\n]*)', 1), '')
+{%- endmacro %}

@@ -1,0 +1,100 @@
+"""What distill writes, listed once: the export files and the receipt stages.
+
+The writer, the receipts, `distill health` and the CLI read these tables and derive the rest:
+which relation a file comes from, which stage's receipt lists it, which keys its rows carry,
+which dbt selector (selectors.yml) a command builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# SPEC §5: the keys of each kind of row, in file order
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "rag": ("id", "title", "text", "success_score", "source_category", "source_run_id",
+            "task_id", "tags", "provenance", "created_at"),
+    "sft": ("id", "instruction", "context", "response", "quality_score", "source_run_id",
+            "task_id", "tags", "provenance", "created_at"),
+    "preference": ("id", "prompt", "chosen", "rejected", "reason", "chosen_run_id",
+                   "rejected_run_id", "chosen_score", "rejected_score", "task_id",
+                   "provenance", "created_at"),
+    "quarantine": ("id", "exporter", "reason", "errors", "run_id", "source_record",
+                   "source_provenance"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Export:
+    key: str  # short name: rag, sft, preference, quarantine_ingest, ...
+    relation: str  # warehouse relation holding the rows, with an `id` column
+    path: str  # file path under the exports folder (SPEC §1)
+    stages: tuple[str, ...]  # receipt stages that list the file; `distill health` reads the first
+    shape: str  # which ROW_KEYS its rows carry
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return ROW_KEYS[self.shape]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str  # receipt folder: reports/distillation/<name>/receipt.json
+    counts: str  # the rpt_ relation holding its record_counts, one row per count
+    input_kinds: tuple[str, ...]  # the inputs its receipt lists
+
+    @property
+    def exports(self) -> tuple[Export, ...]:
+        return tuple(e for e in EXPORTS.values() if self.name in e.stages)
+
+
+EXPORTS: dict[str, Export] = {
+    e.key: e
+    for e in [
+        Export("rag", "rag_samples", "rag/playbooks.jsonl", ("export-rag",), "rag"),
+        Export("sft", "sft_samples", "sft/instruction_response.jsonl", ("export-sft",), "sft"),
+        Export("preference", "preference_pairs", "preference/chosen_rejected.jsonl",
+               ("export-preference",), "preference"),
+        Export("quarantine_ingest", "quarantine_ingest", "quarantine/ingest.jsonl",
+               ("build-evidence", "score"), "quarantine"),
+        Export("quarantine_rag", "quarantine_rag", "quarantine/rag.jsonl", ("export-rag",),
+               "quarantine"),
+        Export("quarantine_sft", "quarantine_sft", "quarantine/sft.jsonl", ("export-sft",),
+               "quarantine"),
+        Export("quarantine_preference", "quarantine_preference", "quarantine/preference.jsonl",
+               ("export-preference",), "quarantine"),
+    ]
+}  # fmt: skip
+
+ALL_INPUTS = ("evidence", "scored", "manifest")
+
+STAGES: dict[str, Stage] = {
+    s.name: s
+    for s in [
+        Stage("build-evidence", "rpt_ingest_counts", ALL_INPUTS),
+        Stage("score", "rpt_ingest_counts", ("evidence", "scored")),
+        Stage("export-rag", "rpt_rag_counts", ALL_INPUTS),
+        Stage("export-sft", "rpt_sft_counts", ALL_INPUTS),
+        Stage("export-preference", "rpt_preference_counts", ALL_INPUTS),
+    ]
+}
+
+# command -> the stages whose files and receipts it writes (SPEC §7)
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "build-evidence": ("build-evidence",),
+    "score": ("score",),
+    "export-rag": ("export-rag",),
+    "export-sft": ("export-sft",),
+    "export-preference": ("export-preference",),
+    "export-all": tuple(STAGES),
+}
+
+
+def selector(command: str) -> str | None:
+    """The dbt selector (selectors.yml) a command builds; None for the whole project."""
+    return None if command == "export-all" else command.replace("-", "_")
+
+
+def exports_of(command: str) -> list[Export]:
+    """The files a command writes, each once, stage by stage."""
+    found = [e for name in COMMANDS[command] for e in STAGES[name].exports]
+    return list(dict.fromkeys(found))
