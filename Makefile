@@ -26,7 +26,7 @@ run: setup
 test: setup dbt-build lint pytest
 
 dbt-build: setup
-	$(BIN)/dbt build --quiet
+	$(BIN)/dbt build --quiet --full-refresh
 
 lint: sqllint
 	$(BIN)/ruff check src tests

@@ -27,7 +27,22 @@ canonical as (
    24 s a million runs. Joined by line_id, one 8-byte key. #}
 evidence as (
     select
-        staged.* exclude (staged.text),
+        staged.run_id,
+        staged.input_file,
+        staged.input_line,
+        staged.line_id,
+        staged.task_id,
+        staged.task_type,
+        staged.role,
+        staged.model,
+        staged.instruction,
+        staged.title,
+        staged.context_matrix,
+        staged.file_refs,
+        staged.prov_source_file,
+        staged.prov_line,
+        staged.prov_sig_hash,
+        staged.prov_recorded_at,
         {{ distill.is_blank('staged.text') }} as is_text_blank,
         {# SPEC §5 RAG title: the evidence title if non-blank, else the first non-blank line of text; trimmed, then 60 code points #}
         {{ distill.left_chars(distill.trim_ws(

@@ -1,10 +1,10 @@
+{# a table: counting blank lines decodes every line, and receipts and tests read the counts #}
 {{ config(materialized='table') }}
 {#
   SPEC §3 accounting, per input file: lines = blank_lines + staged + ingest_quarantined. Each
   term is counted from a different relation (the framed lines, the staged records, the ingest
   quarantine), so the data test that checks the sum can fail when a line goes missing.
-  Manifest files count lines and listed paths only. A table: counting blank lines decodes
-  every line, and receipts and several tests read the result.
+  Manifest files count lines and listed paths only.
 #}
 with
 

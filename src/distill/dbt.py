@@ -76,6 +76,10 @@ def run_build(
         # the data. They also assume the default options, which an export may change.
         "--exclude-resource-type",
         "unit_test",
+        # seeds are recreated, not truncated and refilled: a seed whose columns changed (a
+        # newer checkout on an older warehouse) loads instead of failing. Nothing else here
+        # is incremental.
+        "--full-refresh",
     ]
     if selector:
         args += ["--selector", selector]

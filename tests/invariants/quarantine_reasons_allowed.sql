@@ -1,6 +1,6 @@
 {#
   SPEC §4.2 reason taxonomy: every quarantine row's reason is listed in
-  seeds/quarantine_reasons.csv and allowed there for the row's exporter, and the row sits in its
+  seeds/quarantine_reasons.csv with the row's exporter (one row per exporter and reason), and the row sits in its
   exporter's relation (quarantine_rag holds only `rag` rows, ...). This test reads the reasons
   seed on purpose: SPEC §4.2 makes the seed the list. It reads the four exporter relations and
   the `quarantine` union, so a row the union drops, repeats or invents is caught as well.
@@ -54,16 +54,13 @@ looked_up as (
         by_exporter.id,
         by_exporter.exporter,
         by_exporter.reason,
-        reasons.reason is not null as is_listed,
-        case by_exporter.exporter
-            when 'ingest' then reasons.ingest
-            when 'rag' then reasons.rag
-            when 'sft' then reasons.sft
-            when 'preference' then reasons.preference
-        end as is_allowed
+        exists (select 1 from reasons where reasons.reason = by_exporter.reason) as is_listed,
+        allowed.reason is not null as is_allowed
     from by_exporter
-    left join reasons
-        on by_exporter.reason = reasons.reason
+    left join reasons as allowed
+        on
+            by_exporter.exporter = allowed.exporter
+            and by_exporter.reason = allowed.reason
 ),
 
 checked as (
@@ -77,7 +74,7 @@ checked as (
                 then 'exporter is not ' || relation_exporter
             when not is_listed
                 then 'reason is not listed in seeds/quarantine_reasons.csv'
-            when not coalesce(is_allowed, false)
+            when not is_allowed
                 then 'reason is not allowed for exporter ' || exporter
         end as violation
     from looked_up
