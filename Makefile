@@ -46,7 +46,9 @@ soak: setup
 bench: setup
 	$(BIN)/python -m distill.bench $(BENCH_ARGS)
 
-docs: setup
+## make docs: the lineage graph and the catalog (target/index.html; `dbt docs serve` shows it).
+## It builds first: the secret regexes are compiled into the SQL from the loaded seed.
+docs: dbt-build
 	$(BIN)/dbt docs generate
 
 ## data/sample/ is generated and committed; this rebuilds it byte for byte

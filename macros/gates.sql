@@ -25,7 +25,7 @@
   first by `order_by` (columns unique per row) keeps it, and `owner` (an expression) names it in
   the message. Selects `columns` of `relation`, then `reason` and `errors` with this gate applied.
   The ids taken twice are found by a narrow GROUP BY and joined back: a window over the whole
-  rows sorted every column of a million of them (5.2 s against 3.6 s for RAG).
+  rows would sort every column of every row.
 -#}
 {% macro duplicate_id_gate(relation, columns, id_column, order_by, owner) -%}
   select

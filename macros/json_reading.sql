@@ -10,7 +10,7 @@
 {% macro duckdb__json_doc_type(expr) %}json_type({{ expr }}){% endmacro %}
 
 {#- The document's JSON type as json_doc_type gives it, or null when the text is not JSON: one
-    parse where json_valid and then json_type took two (about 1 s a million 2 KB lines). DuckDB's
+    parse where json_valid and then json_type took two. DuckDB's
     json_valid and json_type read with the same leniency (NaN, trailing commas); the staging unit
     tests hold both sides: the invalid_json lines and the lenient ones that are records. -#}
 {% macro json_doc_type_or_null(expr) %}{{ return(adapter.dispatch('json_doc_type_or_null', 'distill')(expr)) }}{% endmacro %}

@@ -1,9 +1,52 @@
 {#
-  The receipt counts of a run-level exporter (rag, sft), a whole model: rpt_rag_counts and
-  rpt_sft_counts are this over their gated model. One row per count (SPEC §6 record_counts),
-  `position` giving the receipt's key order: a count has a value and no key; a map has one
-  header row (no key, no value), then one row per entry, keys sorted.
+  Receipt counts (SPEC §6 record_counts) as rows, for the rpt_*_counts models: one row per
+  count, `position` giving the receipt's key order. A count has a value and no key; a map has
+  one header row (no key, no value, so an empty map still shows) and then one row per entry.
 #}
+
+{#-
+  The final CTEs of a counts model, from two CTEs the model defines: `scalars` (a `stage`
+  column, then a column `count_<measure>` per count; a null is left out, as the count of
+  another stage)
+  and `maps` (stage, measure, key, value). `measures` lists (measure, kind) pairs in receipt
+  order, kind `count` or `map`. Ends the model.
+-#}
+{% macro counts_as_rows(measures) -%}
+counted as (
+    {%- for measure, kind in measures %}
+    {%- set position = loop.index %}
+    {%- if kind == 'count' %}
+    select stage, {{ position }} as position, '{{ measure }}' as measure, null as key, count_{{ measure }} as value
+    from scalars
+    where count_{{ measure }} is not null
+    {%- else %}
+    select stage, {{ position }} as position, '{{ measure }}' as measure, null as key, null as value
+    from scalars
+    union all
+    select stage, {{ position }} as position, measure, key, value
+    from maps
+    where measure = '{{ measure }}'
+    {%- endif %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        cast(stage as varchar) as stage,
+        cast(position as integer) as position,
+        cast(measure as varchar) as measure,
+        cast(key as varchar) as key,
+        cast(value as bigint) as value
+    from counted
+)
+
+select * from final
+{%- endmacro %}
+
+{#- The counts model of a run-level exporter (rag, sft) over its gated model: a whole model. -#}
 {% macro exporter_counts(stage, gated) -%}
 with
 
@@ -14,35 +57,33 @@ gated as (
     from {{ ref(gated) }}
 ),
 
-counts as (
-    select 1 as position, 'in' as measure, null as key, count(*) as value from gated
-    union all
-    select 2, 'exported', null, count(*) filter (where reason is null) from gated
-    union all
-    select 3, 'quarantined', null, count(*) filter (where reason is not null) from gated
-    union all
-    select 4, 'by_reason', null, null
-    union all
-    select 4, 'by_reason', reason, count(*) from gated where reason is not null group by reason
-    union all
-    select 5, 'by_category', null, null
-    union all
-    select 5, 'by_category', category, count(*) from gated group by category
-    union all
-    select 6, 'exported_by_category', null, null
-    union all
-    select 6, 'exported_by_category', category, count(*) from gated where reason is null group by category
-),
-
-final as (
+scalars as (
     select
         '{{ stage }}' as stage,
-        cast(position as integer) as position,
-        cast(measure as varchar) as measure,
-        cast(key as varchar) as key,
-        cast(value as bigint) as value
-    from counts
-)
+        count(*) as count_in,
+        count(*) filter (where reason is null) as count_exported,
+        count(*) filter (where reason is not null) as count_quarantined
+    from gated
+),
 
-select * from final
+maps as (
+    select '{{ stage }}' as stage, 'by_reason' as measure, reason as key, count(*) as value
+    from gated
+    where reason is not null
+    group by reason
+    union all
+    select '{{ stage }}' as stage, 'by_category' as measure, category as key, count(*) as value
+    from gated
+    group by category
+    union all
+    select '{{ stage }}' as stage, 'exported_by_category' as measure, category as key, count(*) as value
+    from gated
+    where reason is null
+    group by category
+),
+
+{{ distill.counts_as_rows([
+    ('in', 'count'), ('exported', 'count'), ('quarantined', 'count'),
+    ('by_reason', 'map'), ('by_category', 'map'), ('exported_by_category', 'map'),
+]) }}
 {%- endmacro %}

@@ -2,8 +2,8 @@
 
 {#-
   The secret patterns, read when the model compiles, so that each regex is a constant the engine
-  compiles once: a pattern taken from a joined column is compiled again for every row (300K
-  texts: 1.4 s with the constant, 12.5 s with the pattern from a subquery). The seed is read
+  compiles once: a pattern taken from a joined column or a subquery is compiled again for every
+  row, about ten times slower (docs/performance.md). The seed is read
   from the warehouse, where `dbt build` loads it before any model; models that call this declare
   `-- depends_on: ref('secret_patterns')`.
 -#}

@@ -1,9 +1,7 @@
 {#
   SPEC §5 RAG rows: the runs int_rag_gated let through, in SPEC's key order.
   A view: the writer's COPY reads it once, joining the texts in as it writes. As a table, its
-  texts were compressed and stored only to be read back: building it cost about 6 s a million
-  runs; the COPY from the view costs 1 s more than from a table, and its data tests 0.1-0.3 s
-  more each.
+  texts were compressed and stored only to be read back once (docs/performance.md).
 #}
 {{ config(materialized='view') }}
 with

@@ -3,8 +3,8 @@
   SPEC §3: among the schema-valid evidence records sharing one run_id, the canonical one has
   the earliest parseable provenance.recorded_at (unparseable or missing sorts last), then the
   smallest input file path, then the smallest input line, whatever order they arrive in.
-  One narrow row per valid record, flagged: the ranking window sorts keys, not 2 KB texts
-  (ranking the whole records cost 20 s a million). The others become ingest duplicate_id rows.
+  One narrow row per valid record, flagged: the ranking window sorts keys, not whole records
+  with their texts. The others become ingest duplicate_id rows.
 #}
 with
 

@@ -22,9 +22,9 @@ canonical as (
 
 {# Each use below scans only the columns it needs from the staged table (a shared wide CTE
    would be materialized whole). The facts read from the text are computed here, before the
-   runs are joined, so that no join carries 2 KB texts: with the texts in the join, the way
-   the canonical keys were written (a shared CTE or inline) swung DuckDB's plan between 9 and
-   24 s a million runs. Joined by line_id, one 8-byte key. #}
+   runs are joined, so that no join carries the texts: with them in the join, DuckDB's plan
+   (and its time) swung with how the canonical keys were written. Joined by line_id, one
+   8-byte key. #}
 evidence as (
     select
         staged.run_id,

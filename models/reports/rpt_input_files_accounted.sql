@@ -9,10 +9,9 @@
 with
 
 {# One pass over the framed lines: every file has its marker row (input_line 0), so every file
-   is a group, and its lines are the rows after the marker. (A `lines` CTE read twice was
-   materialised by DuckDB with every line's bytes: 2.7 GB at 1M runs.) Each line is decoded
-   once, in the subquery: written three times in the filter, the decode ran three times
-   (3.2 s against 1.6 s at 1M runs). #}
+   is a group, and its lines are the rows after the marker. (A `lines` CTE read twice is
+   materialised by DuckDB, every line's bytes in it.) Each line is decoded once, in the
+   subquery: written three times in the filter, the decode ran three times. #}
 files as (
     select
         input_kind,

@@ -87,11 +87,7 @@ typed as (
 validated as (
     select
         *,
-        case
-            when line_status <> 'object' then [{{ distill.line_status_error('line_status', 'line_text') }}]
-            else {{ distill.compact_list([
-                distill.duplicate_key_error('in the record', 'duplicate_key'),
-                distill.run_id_error(t['run_id'], 'run_id'),
+        {{ distill.schema_errors(t['run_id'], [
                 distill.optional_type_error('task_id', t['task_id'], 'VARCHAR', 'a string'),
                 distill.required_string_error('task_type', t['task_type'], 'task_type'),
                 distill.optional_type_error('role', t['role'], 'VARCHAR', 'a string'),
@@ -105,8 +101,7 @@ validated as (
                 "case when not file_refs_all_strings then 'file_refs: every entry must be a string' end",
                 distill.optional_type_error('provenance', t['provenance'], 'OBJECT', 'an object'),
                 distill.duplicate_key_error('in provenance', 'duplicate_provenance_key'),
-            ]) }}
-        end as schema_errors
+        ]) }} as schema_errors
     from typed
 ),
 
@@ -119,7 +114,7 @@ final as (
         {{ distill.list_len('schema_errors') }} = 0 as is_valid,
         schema_errors,
         raw_line,
-        case when {{ t['run_id'] }} = 'VARCHAR' and not {{ distill.has_control_char('run_id') }} and not {{ distill.is_blank('run_id') }} then run_id end as run_id,
+        {{ distill.valid_run_id(t['run_id']) }} as run_id,
         task_id,
         task_type,
         role,

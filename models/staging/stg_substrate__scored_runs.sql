@@ -47,19 +47,14 @@ typed as (
 validated as (
     select
         *,
-        case
-            when line_status <> 'object' then [{{ distill.line_status_error('line_status', 'line_text') }}]
-            else {{ distill.compact_list([
-                distill.duplicate_key_error('in the record', 'duplicate_key'),
-                distill.run_id_error('run_id_type', 'run_id'),
+        {{ distill.schema_errors('run_id_type', [
                 "coalesce(" ~ distill.required_string_error('category', 'category_type', 'category') ~ ",
                     case when category not in ('" ~ categories | join("', '") ~ "')
                         then 'category: must be one of " ~ categories | join(', ') ~ ", got \"' || category || '\"' end)",
                 distill.optional_type_error('rationale', 'rationale_type', 'VARCHAR', 'a string'),
                 distill.optional_type_error('scorer_version', 'scorer_version_type', 'VARCHAR', 'a string'),
                 distill.optional_type_error('scored_at', 'scored_at_type', 'VARCHAR', 'a string'),
-            ]) }}
-        end as schema_errors
+        ]) }} as schema_errors
     from typed
 ),
 
@@ -73,7 +68,7 @@ final as (
         schema_errors,
         case when line_status = 'object' then {{ distill.as_json('line_text') }} end as record,
         raw_line,
-        case when run_id_type = 'VARCHAR' and not {{ distill.has_control_char('run_id') }} and not {{ distill.is_blank('run_id') }} then run_id end as run_id,
+        {{ distill.valid_run_id('run_id_type') }} as run_id,
         case when category_type = 'VARCHAR' then category end as category,
         case when rationale_type = 'VARCHAR' then rationale end as rationale,
         case when scorer_version_type = 'VARCHAR' then scorer_version end as scorer_version,

@@ -6,7 +6,7 @@
 
   One aggregate over the model's keys and the targets' keys together, then the names of the
   targets for the few keys that fail. (Two aggregates and a full outer join of their results
-  ran out of memory at 10M runs under the 3 GB cap.) The targets are written out twice, not
+  ran out of memory on the largest substrates under the memory cap.) The targets are written out twice, not
   shared through one CTE: DuckDB would materialise that CTE, every target key in it.
 -#}
 {% test exactly_once_in(model, column_name, targets) %}

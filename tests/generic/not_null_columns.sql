@@ -1,7 +1,7 @@
 {#-
   Columns that must hold a value on every row, checked in one scan. One test per model, not one
-  `not_null` per column: each dbt test is a node, and ~25 ms of dbt's own work per node made the
-  77 single-column tests 1.3 s of the sample's export-all. Returns one row per column that has
+  `not_null` per column: each dbt test is a node, and every node costs dbt's own work whatever
+  the data (docs/performance.md). Returns one row per column that has
   nulls, with how many.
 -#}
 {% test not_null_columns(model, columns) %}

@@ -14,86 +14,44 @@
 {%- set us = distill.unit_separator() -%}
 {#- hex16.format(x): the first 16 hex digits of sha256(x), with the dispatched sha256 -#}
 {%- set hex16 = "left(" ~ distill.sha256_hex("{}") ~ ", 16)" -%}
-{%- set chosen_run_id = distill.list_at(distill.json_strings_at('q_pref.source_record', ['$.chosen.scored_run.run_id']), 1) -%}
+{%- set chosen_run_id = distill.list_at(distill.json_strings_at('source_record', ['$.chosen.scored_run.run_id']), 1) -%}
+
+{#- (relation as named in errors, model, the row's expected id from its own parts) -#}
+{%- set checks = [
+    ('rag_samples', 'rag_samples',
+        "'rag-' || " ~ hex16.format("source_run_id || " ~ us ~ " || provenance.sig_hash")),
+    ('sft_samples', 'sft_samples',
+        "'sft-' || " ~ hex16.format("source_run_id || " ~ us ~ " || provenance.sig_hash")),
+    ('preference_pairs', 'preference_pairs',
+        "'pref-' || " ~ hex16.format(
+            "chosen_run_id || " ~ us ~ " || provenance.chosen.sig_hash || " ~ us
+            ~ " || rejected_run_id || " ~ us ~ " || provenance.rejected.sig_hash")),
+    ('quarantine_rag', 'int_rag_refused',
+        "'q-' || " ~ hex16.format("'rag' || " ~ us ~ " || run_id || " ~ us ~ " || reason")),
+    ('quarantine_sft', 'int_sft_refused',
+        "'q-' || " ~ hex16.format("'sft' || " ~ us ~ " || run_id || " ~ us ~ " || reason")),
+    ('quarantine_preference', 'quarantine_preference',
+        "'q-' || " ~ hex16.format(
+            "'preference' || " ~ us ~ " || run_id || " ~ us ~ " || " ~ chosen_run_id ~ " || " ~ us ~ " || reason")),
+    ('quarantine_ingest', 'quarantine_ingest',
+        "'q-' || " ~ hex16.format(
+            "'ingest' || " ~ us ~ " || source_provenance.input_file || ':' || "
+            ~ "cast(source_provenance.input_line as varchar) || " ~ us ~ " || reason")),
+] -%}
 
 with
 
-rag as (
-    select
-        'rag_samples' as relation,
-        rag.id,
-        'rag-' || {{ hex16.format("rag.source_run_id || " ~ us ~ " || rag.provenance.sig_hash") }} as expected_id
-    from {{ ref('rag_samples') }} as rag
-),
-
-sft as (
-    select
-        'sft_samples' as relation,
-        sft.id,
-        'sft-' || {{ hex16.format("sft.source_run_id || " ~ us ~ " || sft.provenance.sig_hash") }} as expected_id
-    from {{ ref('sft_samples') }} as sft
-),
-
-preference as (
-    select
-        'preference_pairs' as relation,
-        pref.id,
-        'pref-' || {{ hex16.format(
-            "pref.chosen_run_id || " ~ us ~ " || pref.provenance.chosen.sig_hash || " ~ us
-            ~ " || pref.rejected_run_id || " ~ us ~ " || pref.provenance.rejected.sig_hash") }} as expected_id
-    from {{ ref('preference_pairs') }} as pref
-),
-
-quarantine_rag as (
-    select
-        'quarantine_rag' as relation,
-        q_rag.id,
-        'q-' || {{ hex16.format("'rag' || " ~ us ~ " || q_rag.run_id || " ~ us ~ " || q_rag.reason") }} as expected_id
-    from {{ ref('int_rag_refused') }} as q_rag
-),
-
-quarantine_sft as (
-    select
-        'quarantine_sft' as relation,
-        q_sft.id,
-        'q-' || {{ hex16.format("'sft' || " ~ us ~ " || q_sft.run_id || " ~ us ~ " || q_sft.reason") }} as expected_id
-    from {{ ref('int_sft_refused') }} as q_sft
-),
-
-quarantine_preference as (
-    select
-        'quarantine_preference' as relation,
-        q_pref.id,
-        'q-' || {{ hex16.format(
-            "'preference' || " ~ us ~ " || q_pref.run_id || " ~ us ~ " || " ~ chosen_run_id
-            ~ " || " ~ us ~ " || q_pref.reason") }} as expected_id
-    from {{ ref('quarantine_preference') }} as q_pref
-),
-
-quarantine_ingest as (
-    select
-        'quarantine_ingest' as relation,
-        q_ingest.id,
-        'q-' || {{ hex16.format(
-            "'ingest' || " ~ us ~ " || q_ingest.source_provenance.input_file || ':' || "
-            ~ "cast(q_ingest.source_provenance.input_line as varchar) || " ~ us ~ " || q_ingest.reason") }} as expected_id
-    from {{ ref('quarantine_ingest') }} as q_ingest
-),
-
 all_ids as (
-    select * from rag
+    {%- for relation, model, expected in checks %}
+    select
+        '{{ relation }}' as relation,
+        id,
+        {{ expected }} as expected_id
+    from {{ ref(model) }}
+    {%- if not loop.last %}
     union all
-    select * from sft
-    union all
-    select * from preference
-    union all
-    select * from quarantine_rag
-    union all
-    select * from quarantine_sft
-    union all
-    select * from quarantine_preference
-    union all
-    select * from quarantine_ingest
+    {%- endif %}
+    {%- endfor %}
 )
 
 select * from all_ids

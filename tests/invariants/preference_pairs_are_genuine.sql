@@ -17,7 +17,7 @@ pairs as (
 ),
 
 {# the paired runs only: this CTE is read twice, and DuckDB materialises it whole (with every
-   run's text it was 1M rows and their 2 KB texts) #}
+   run's text it held every run and its text) #}
 runs as (
     select
         joined_runs.*,

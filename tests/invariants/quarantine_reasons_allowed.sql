@@ -8,8 +8,8 @@
   The four relations are written out twice, not shared through one CTE: DuckDB would
   materialise that CTE, every quarantine row in it. The union is compared with them per
   exporter and reason, by row count and by the sum of the ids' 64-bit hashes: a few groups in
-  memory, whatever the row count. (Joining or grouping the rows by id ran out of memory at 10M
-  runs under the 3 GB cap.) A failure names the exporter and reason that differ; the rows are
+  memory, whatever the row count. (Joining or grouping the rows by id ran out of memory on the
+  largest substrates under the memory cap.) A failure names the exporter and reason that differ; the rows are
   one query away.
   sqlfluff's layout rule is off for the block alone: it measures the block's indent against
   each place the block is rendered, and those differ.
