@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from distill import synth
+from distill.synth import vocabulary as vocab
 
 __all__ = ["SAMPLE_COUNTS", "build_defects", "build_sample", "main", "write_sample"]
 
@@ -45,7 +46,7 @@ PREFERENCE_TASKS = 20
 
 # Conversational task types only (SPEC §4 task class), with weights in percent.
 _SAMPLE_TASK_TYPES = (("scrum_review", 60), ("observer_review", 25), ("mode_experiment", 15))
-_TASK_INFO = {t[0]: t for t in synth._TASK_TYPES}
+_TASK_INFO = {t[0]: t for t in vocab.TASK_TYPES}
 # Blank texts the 37 partially accepted runs carry (SPEC §2: null or only whitespace).
 _BLANK_TEXTS: tuple[str | None, ...] = ("", "   ", "\n", " \t\n", None, "\u00a0", "\u3000 ")
 
@@ -123,7 +124,7 @@ def _plan_tasks(rnd: random.Random) -> list[_Task]:
     pool = [c for c, n in left.items() for _ in range(n)]
     rnd.shuffle(pool)
     while pool:
-        n = rnd.choices(range(1, 7), weights=synth._ATTEMPT_WEIGHTS)[0]
+        n = rnd.choices(range(1, 7), weights=vocab.ATTEMPT_WEIGHTS)[0]
         tasks.append(_Task(task_type(), pool[:n]))
         del pool[:n]
     rnd.shuffle(tasks)
@@ -133,8 +134,9 @@ def _plan_tasks(rnd: random.Random) -> list[_Task]:
 def build_sample(seed: int = SEED) -> tuple[bytes, bytes, bytes]:
     """(evidence.jsonl, scored_runs.jsonl, repo_manifest.txt) of the SPEC §8 sample."""
     rnd = random.Random(f"distill-sample/{seed}")
-    pools = synth._pools()
-    clock = synth._Clock()
+    paths = vocab.repo_paths()
+    groups = vocab.path_groups(paths)
+    clock = synth.Clock()
     tasks = _plan_tasks(rnd)
     runs = [_SampleRun(category, t) for t, task in enumerate(tasks) for category in task.categories]
     # Orphans and blank texts: outside the preference tasks, so every pair keeps its sides.
@@ -154,10 +156,10 @@ def build_sample(seed: int = SEED) -> tuple[bytes, bytes, bytes]:
     run_index = 0
     for t, task in enumerate(tasks):
         task_type, prefix, source_file, _ = _TASK_INFO[task.task_type]
-        p = rnd.randrange(len(pools.paths))
-        path = pools.paths[p]
-        group = pools.group_of[p]
-        instruction = rnd.choice(synth._INSTRUCTIONS).replace("{path}", path)
+        p = rnd.randrange(len(paths))
+        path = paths[p]
+        group = groups[p]
+        instruction = rnd.choice(vocab.INSTRUCTIONS).replace("{path}", path)
         if len(task.categories) == 1 and rnd.random() < 0.25:
             task_id = None
         else:
@@ -182,26 +184,26 @@ def build_sample(seed: int = SEED) -> tuple[bytes, bytes, bytes]:
                 if run.blank_text:
                     text = _BLANK_TEXTS[blank_cursor % len(_BLANK_TEXTS)]
                     blank_cursor += 1
-                matrix = rnd.sample(synth._MATRIX, rnd.randrange(1, 4))
+                matrix = rnd.sample(vocab.MATRIX, rnd.randrange(1, 4))
                 context: dict[str, Any] | None = {"matrix": matrix}
                 if task_type == "mode_experiment":
-                    context = {"matrix": matrix, "mode": rnd.choice(synth._MODES)}
+                    context = {"matrix": matrix, "mode": rnd.choice(vocab.MODES)}
                 elif rnd.random() < 0.08:
                     context = None
                 title = None
                 if rnd.random() < 0.55:
-                    title = rnd.choice(synth._TITLES).format(
+                    title = rnd.choice(vocab.TITLES).format(
                         path=path,
                         module=path.rsplit("/", 1)[-1],
-                        ty=rnd.choice(synth._TYPES),
-                        fn=rnd.choice(synth._FNS),
+                        ty=rnd.choice(vocab.TYPES),
+                        fn=rnd.choice(vocab.FNS),
                     )
                 record = {
                     "run_id": run_id,
                     "task_id": task_id,
                     "task_type": task_type,
                     "role": role,
-                    "model": rnd.choice(synth._MODELS),
+                    "model": rnd.choice(vocab.MODELS),
                     "instruction": instruction,
                     "context": context,
                     "text": text,
@@ -219,8 +221,8 @@ def build_sample(seed: int = SEED) -> tuple[bytes, bytes, bytes]:
             score = {
                 "run_id": run_id,
                 "category": run.category,
-                "rationale": rnd.choice(synth._RATIONALES[run.category]),
-                "scorer_version": rnd.choice(synth._SCORERS),
+                "rationale": rnd.choice(vocab.RATIONALES[run.category]),
+                "scorer_version": rnd.choice(vocab.SCORERS),
                 "scored_at": clock.iso(scored_ms, rnd.random()),
             }
             scored.append(_dumps(score) + "\n")
@@ -400,7 +402,7 @@ class _DefectsBuilder:
     def __init__(self) -> None:
         self.rnd = random.Random("distill-defects/v1")
         self.d = Defects()
-        self.paths = synth._pools().paths
+        self.paths = vocab.repo_paths()
         self.refs: set[str] = set()
         self.n = 0
 
@@ -417,10 +419,10 @@ class _DefectsBuilder:
         task_type = {"scrum": "scrum_review", "observer": "observer_review"}.get(
             prefix, "mode_experiment"
         )
-        fn, issue, fix = rnd.choice(synth._FNS), rnd.choice(synth._ISSUES), rnd.choice(synth._FIXES)
+        fn, issue, fix = rnd.choice(vocab.FNS), rnd.choice(vocab.ISSUES), rnd.choice(vocab.FIXES)
         text = (
             f"## Review — `{path}`\n\n- `{fn}()` {issue}; {fix}.\n"
-            f"- Risk is {rnd.choice(synth._RISKS)}; naïve fixes will not do.\n\n"
+            f"- Risk is {rnd.choice(vocab.RISKS)}; naïve fixes will not do.\n\n"
             f"**Verdict:** {rnd.choice(('approve', 'request changes', 'approve with changes'))}."
         )
         rec: dict[str, Any] = {
@@ -428,7 +430,7 @@ class _DefectsBuilder:
             "task_id": f"{prefix}-task-d{self.n:03d}",
             "task_type": task_type,
             "role": "observer" if prefix == "observer" else "executor",
-            "model": rnd.choice(synth._MODELS),
+            "model": rnd.choice(vocab.MODELS),
             "instruction": f"Review `{path}` for correctness and concurrency hazards.",
             "context": {"matrix": ["lakehouse_arch_v1", "lakehouse_symbols_v1"]},
             "text": text,
@@ -450,7 +452,7 @@ class _DefectsBuilder:
         out = {
             "run_id": run_id,
             "category": category,
-            "rationale": self.rnd.choice(synth._RATIONALES.get(category, ("n/a",))),
+            "rationale": self.rnd.choice(vocab.RATIONALES.get(category, ("n/a",))),
             "scorer_version": "scorer-v3.2.1",
             "scored_at": _iso(base + 600_000) if base else "2026-04-23T10:00:00Z",
         }
@@ -1051,7 +1053,7 @@ class _DefectsBuilder:
 
 
 def _iso(ms: int) -> str:
-    return synth._Clock().iso(ms, 0.0)
+    return synth.Clock().iso(ms, 0.0)
 
 
 def _shift(ts: str, ms: int) -> str:

@@ -20,6 +20,7 @@ import pytest
 from spec_oracle import CATEGORIES, CONVERSATIONAL, EXTRACTION, RANK, SECRETS, WS
 
 from distill import sample, synth
+from distill.synth import writer
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"
@@ -435,10 +436,10 @@ def test_different_seed_writes_different_bytes(tmp_path: pathlib.Path) -> None:
 def test_output_does_not_depend_on_worker_processes(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synth, "CHUNK_RUNS", 400)  # 5 chunks
-    monkeypatch.setattr(synth, "_workers", lambda chunks: 3)  # the multi-process path
+    monkeypatch.setattr(writer, "CHUNK_RUNS", 400)  # 5 chunks
+    monkeypatch.setattr(writer, "_workers", lambda chunks: 3)  # the multi-process path
     synth.write_substrate(tmp_path / "parallel", 1900, seed=5, defect_rate=0.1)
-    monkeypatch.setattr(synth, "_workers", lambda chunks: 1)
+    monkeypatch.setattr(writer, "_workers", lambda chunks: 1)
     synth.write_substrate(tmp_path / "serial", 1900, seed=5, defect_rate=0.1)
     for f in FILES:
         assert sha(tmp_path / "parallel" / f) == sha(tmp_path / "serial" / f), f
