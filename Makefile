@@ -29,8 +29,8 @@ dbt-build: setup
 	$(BIN)/dbt build --quiet
 
 lint: sqllint
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 
 # the dbt templater compiles against the warehouse that dbt-build made (seeds are read there)
 sqllint: dbt-build
@@ -44,14 +44,14 @@ soak: setup
 	DISTILL_KILL_LOOPS=20 DISTILL_PROPERTY_EXAMPLES=200 $(BIN)/pytest -q -k "random_moments or propert"
 
 bench: setup
-	$(BIN)/python -m distill.bench $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 docs: setup
 	$(BIN)/dbt docs generate
 
 ## data/sample/ is generated and committed; this rebuilds it byte for byte
 sample: setup
-	$(BIN)/python -m distill.sample --out data/sample
+	$(BIN)/python -m tools.sample --out data/sample
 
 clean:
 	rm -rf target logs warehouse exports reports .pytest_cache

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from spec_oracle import CATEGORIES, CONVERSATIONAL, EXTRACTION, RANK, SECRETS, WS
 
-from distill import sample, synth
+from distill import synth
 from distill.synth import writer
+from tools import sample
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"

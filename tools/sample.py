@@ -1,6 +1,6 @@
 """The shipped sample substrate (SPEC §8) and the defects set, written deterministically.
 
-    python -m distill.sample [--out data/sample]
+    python -m tools.sample [--out data/sample]
 
 writes ``OUT/{evidence.jsonl, scored_runs.jsonl, repo_manifest.txt}``: exactly SPEC §8's
 composition, every record valid apart from the 33 runs without evidence and the 37 blank texts,
@@ -1094,7 +1094,7 @@ def write_sample(out: pathlib.Path) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m distill.sample",
+        prog="python -m tools.sample",
         description="Write the SPEC §8 sample substrate and the defects set.",
     )
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("data/sample"))

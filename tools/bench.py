@@ -1,4 +1,4 @@
-"""`make bench` / `python -m distill.bench`: distill export-all on a synthetic substrate, per
+"""`make bench` / `python -m tools.bench`: distill export-all on a synthetic substrate, per
 phase, beside an I/O floor measured in the same run.
 
 The floor is the least work any implementation must do: one DuckDB script that reads both
