@@ -29,8 +29,8 @@ dbt-build: setup
 	$(BIN)/dbt build --quiet --full-refresh
 
 lint: sqllint
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 
 # the dbt templater compiles against the warehouse that dbt-build made (seeds are read there)
 sqllint: dbt-build
@@ -44,7 +44,7 @@ soak: setup
 	DISTILL_KILL_LOOPS=20 DISTILL_PROPERTY_EXAMPLES=200 $(BIN)/pytest -q -k "random_moments or propert"
 
 bench: setup
-	$(BIN)/python -m distill.bench $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 ## make docs: the lineage graph and the catalog (target/index.html; `dbt docs serve` shows it).
 ## It builds first: the secret regexes are compiled into the SQL from the loaded seed.
@@ -53,7 +53,7 @@ docs: dbt-build
 
 ## data/sample/ is generated and committed; this rebuilds it byte for byte
 sample: setup
-	$(BIN)/python -m distill.sample --out data/sample
+	$(BIN)/python -m tools.sample --out data/sample
 
 clean:
 	rm -rf target logs warehouse exports reports .pytest_cache

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from distill.bench import FLOOR_FILES, FLOOR_STEPS, PHASES
+from tools.bench import FLOOR_FILES, FLOOR_STEPS, PHASES
+
+ROOT = Path(__file__).resolve().parents[2]  # `python -m tools.bench` runs from the checkout
 
 
 def bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "distill.bench", "--repeat", "1",
+        [sys.executable, "-m", "tools.bench", "--repeat", "1",
          "--scratch", str(tmp_path / "scratch"), "--out", str(out), *args],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     return done, out

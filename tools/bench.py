@@ -1,4 +1,4 @@
-"""`make bench` / `python -m distill.bench`: distill export-all on a synthetic substrate, per
+"""`make bench` / `python -m tools.bench`: distill export-all on a synthetic substrate, per
 phase, beside an I/O floor measured in the same run.
 
 The floor is the least work any implementation must do: one DuckDB script that reads both
@@ -279,7 +279,7 @@ def _rows(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="distill-bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=1_000_000, help="scored runs (default 1M)")
     parser.add_argument("--seed", type=int, default=1)
@@ -302,23 +302,26 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="folder for latest.json / attempts.json (default: reports/bench/ in the checkout)",
     )
-    args = parser.parse_args(argv)
-    scratch = (args.scratch or default_scratch()).resolve()
-    out = args.out or project_dir() / "reports" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    if args.attempts:
-        report = {"attempts": args.attempts, "repeat": args.repeat,
-                  **pairing_scenario(args.attempts, args.repeat, scratch)}  # fmt: skip
-        (out / "attempts.json").write_text(json.dumps(report, indent=2) + "\n")
-        print(f"{args.attempts:,} attempts, median of {args.repeat}")
-        for name in ("one_task", "spread"):
-            r = report[name]
-            print(f"{name:<9} pairing {r['pairing_s']:>6.2f} s  export-all {r['wall_s']:>6.2f} s"
-                  f"  {r['pairs']:,} pairs")  # fmt: skip
-        print(f"pairing one task / spread: {report['pairing_ratio']}x")
-        print(f"written {out / 'attempts.json'}")
-        return 0
+    return parser.parse_args(argv)
 
+
+def bench_attempts(args: argparse.Namespace, scratch: Path, out: Path) -> int:
+    """--attempts N: pairing of one big task against the same runs spread over tasks."""
+    report = {"attempts": args.attempts, "repeat": args.repeat,
+              **pairing_scenario(args.attempts, args.repeat, scratch)}  # fmt: skip
+    (out / "attempts.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{args.attempts:,} attempts, median of {args.repeat}")
+    for name in ("one_task", "spread"):
+        r = report[name]
+        print(f"{name:<9} pairing {r['pairing_s']:>6.2f} s  export-all {r['wall_s']:>6.2f} s"
+              f"  {r['pairs']:,} pairs")  # fmt: skip
+    print(f"pairing one task / spread: {report['pairing_ratio']}x")
+    print(f"written {out / 'attempts.json'}")
+    return 0
+
+
+def bench_floor(args: argparse.Namespace, scratch: Path, out: Path) -> int:
+    """distill export-all beside the I/O floor on a synth substrate of --runs runs."""
     data = substrate(args.runs, args.seed, scratch)
     input_mb = sum(p.stat().st_size for p in data.iterdir()) / 1e6
     work = scratch / "work"
@@ -326,10 +329,23 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.repeat):  # interleaved, so that drift in machine load hits both alike
         floor_runs.append(run_floor(data, work / "floor"))
         distill_runs.append(run_distill(data, work / "distill"))
+    report = floor_report(args.runs, args.repeat, input_mb, distill_runs, floor_runs)
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print_floor_report(report, input_mb)
+    print(f"written {out / 'latest.json'}")
+    return 0
 
-    def median(values):
-        return statistics.median(values)
 
+def _rates(runs: int, input_mb: float, seconds: float) -> dict:
+    return {"runs_per_s": round(runs / seconds) if seconds else None,
+            "input_mb_per_s": round(input_mb / seconds, 1) if seconds else None}  # fmt: skip
+
+
+def floor_report(
+    runs: int, repeat: int, input_mb: float, distill_runs: list[dict], floor_runs: list[dict]
+) -> dict:
+    """latest.json: medians of the runs, per phase and per file, and the ratio to the floor."""
+    median = statistics.median
     total = median([r["wall_s"] for r in distill_runs])
     floor = median([r["wall_s"] for r in floor_runs])
     phases = {p: median([r["phases_s"][p] for r in distill_runs]) for p in PHASES}
@@ -347,13 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     def rates(seconds: float) -> dict:
-        return {"runs_per_s": round(args.runs / seconds) if seconds else None,
-                "input_mb_per_s": round(input_mb / seconds, 1) if seconds else None}  # fmt: skip
+        return _rates(runs, input_mb, seconds)
 
-    report = {
-        "runs": args.runs,
+    return {
+        "runs": runs,
         "input_mb": round(input_mb, 1),
-        "repeat": args.repeat,
+        "repeat": repeat,
         "distill": {
             "wall_s": round(total, 2),
             **rates(total),
@@ -368,27 +383,38 @@ def main(argv: list[str] | None = None) -> int:
         "samples": {"distill_wall_s": [round(r["wall_s"], 2) for r in distill_runs],
                     "floor_wall_s": [round(r["wall_s"], 2) for r in floor_runs]},
     }  # fmt: skip
-    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"{args.runs:,} runs, {input_mb:,.0f} MB of input, median of {args.repeat}")
+
+
+def print_floor_report(report: dict, input_mb: float) -> None:
+    """The table: distill's phases and total beside the floor, then each file's COPY."""
+    distill, floor = report["distill"], report["floor"]
+    print(f"{report['runs']:,} runs, {input_mb:,.0f} MB of input, median of {report['repeat']}")
     print(f"{'phase':<12} {'seconds':>8} {'runs/s':>10} {'MB/s':>7}")
-    for phase, seconds in phases.items():
-        r = rates(seconds)
+    for phase, r in distill["phases"].items():
         print(
-            f"{phase:<12} {seconds:>8.2f} {r['runs_per_s'] or 0:>10,} {r['input_mb_per_s'] or 0:>7}"
+            f"{phase:<12} {r['s']:>8.2f} {r['runs_per_s'] or 0:>10,} {r['input_mb_per_s'] or 0:>7}"
         )
-    r = rates(total)
-    print(f"{'total':<12} {total:>8.2f} {r['runs_per_s']:>10,} {r['input_mb_per_s']:>7}"
-          f"   peak {report['distill']['peak_rss_mib']:,} MiB,"
-          f" wrote {report['distill']['output_mb']:,.0f} MB")  # fmt: skip
-    print(f"{'I/O floor':<12} {floor:>8.2f}   wrote {report['floor']['output_mb']:,.0f} MB;"
+    print(f"{'total':<12} {distill['wall_s']:>8.2f} {distill['runs_per_s']:>10,}"
+          f" {distill['input_mb_per_s']:>7}"
+          f"   peak {distill['peak_rss_mib']:,} MiB,"
+          f" wrote {distill['output_mb']:,.0f} MB")  # fmt: skip
+    print(f"{'I/O floor':<12} {floor['wall_s']:>8.2f}   wrote {floor['output_mb']:,.0f} MB;"
           f" distill / floor = {report['ratio_to_floor']}x")  # fmt: skip
     print(f"\n{'file (COPY)':<16} {'distill s':>9} {'floor s':>8}")
-    for name, pair in files.items():
+    for name, pair in report["files"].items():
         print(f"{name:<16} {pair['distill_s']:>9.2f} {pair['floor_s']:>8.2f}")
-    reading = sum(s for label, s in floor_steps.items() if label not in files)
+    reading = sum(s for label, s in floor["steps_s"].items() if label not in report["files"])
     print(f"{'floor reading':<16} {'':>9} {reading:>8.2f}  (read both inputs, join)")
-    print(f"written {out / 'latest.json'}")
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    scratch = (args.scratch or default_scratch()).resolve()
+    out = args.out or project_dir() / "reports" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    if args.attempts:
+        return bench_attempts(args, scratch, out)
+    return bench_floor(args, scratch, out)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,3 @@
+from tools.sample import main
+
+raise SystemExit(main())
