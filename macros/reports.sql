@@ -46,6 +46,14 @@ final as (
 select * from final
 {%- endmacro %}
 
+{#- One map of a counts model: rows (stage, measure, key, value) counting `relation` by `key`. -#}
+{% macro map_counts(stage, measure, key, relation, where='true') -%}
+    select '{{ stage }}' as stage, '{{ measure }}' as measure, {{ key }} as key, count(*) as value
+    from {{ relation }}
+    where {{ where }}
+    group by {{ key }}
+{%- endmacro %}
+
 {#- The counts model of a run-level exporter (rag, sft) over its gated model: a whole model. -#}
 {% macro exporter_counts(stage, gated) -%}
 with
@@ -67,19 +75,11 @@ scalars as (
 ),
 
 maps as (
-    select '{{ stage }}' as stage, 'by_reason' as measure, reason as key, count(*) as value
-    from gated
-    where reason is not null
-    group by reason
+    {{ distill.map_counts(stage, 'by_reason', 'reason', 'gated', 'reason is not null') }}
     union all
-    select '{{ stage }}' as stage, 'by_category' as measure, category as key, count(*) as value
-    from gated
-    group by category
+    {{ distill.map_counts(stage, 'by_category', 'category', 'gated') }}
     union all
-    select '{{ stage }}' as stage, 'exported_by_category' as measure, category as key, count(*) as value
-    from gated
-    where reason is null
-    group by category
+    {{ distill.map_counts(stage, 'exported_by_category', 'category', 'gated', 'reason is null') }}
 ),
 
 {{ distill.counts_as_rows([

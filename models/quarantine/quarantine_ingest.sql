@@ -25,28 +25,23 @@ evidence_duplicates as (
     where not ranked.is_canonical
 ),
 
+{# lines of either input that break the schema (SPEC §3), by the staged relation they are in #}
 schema_violations as (
+    {%- for input_kind, staged in [('evidence', 'evidence'), ('scored', 'scores')] %}
     select
-        'evidence' as input_kind,
+        '{{ input_kind }}' as input_kind,
         input_file,
         input_line,
         line_id,
         schema_errors as errors,
         run_id,
         raw_line
-    from evidence
+    from {{ staged }}
     where not is_valid
+    {%- if not loop.last %}
     union all
-    select
-        'scored' as input_kind,
-        input_file,
-        input_line,
-        line_id,
-        schema_errors as errors,
-        run_id,
-        raw_line
-    from scores
-    where not is_valid
+    {%- endif %}
+    {%- endfor %}
 ),
 
 refused as (

@@ -30,23 +30,11 @@ scalars as (
 ),
 
 maps as (
-    select 'export-preference' as stage, 'by_reason' as measure, reason as key, count(*) as value
-    from pairs
-    where reason is not null
-    group by reason
+    {{ distill.map_counts('export-preference', 'by_reason', 'reason', 'pairs', 'reason is not null') }}
     union all
-    select 'export-preference' as stage, 'by_status' as measure, preference_status as key, count(*) as value
-    from statuses
-    group by preference_status
+    {{ distill.map_counts('export-preference', 'by_status', 'preference_status', 'statuses') }}
     union all
-    select
-        'export-preference' as stage,
-        'by_category' as measure,
-        chosen_score || ' > ' || rejected_score as key,
-        count(*) as value
-    from pairs
-    where reason is null
-    group by chosen_score || ' > ' || rejected_score
+    {{ distill.map_counts('export-preference', 'by_category', "chosen_score || ' > ' || rejected_score", 'pairs', 'reason is null') }}
 ),
 
 {{ distill.counts_as_rows([

@@ -85,6 +85,16 @@ def _provenance_complete(p) -> bool:
     )
 
 
+def _run_provenance_problems(row: dict, prefix: str) -> list[str]:
+    """Invariants 5 and 6 of a RAG or SFT row: complete provenance, an id that recomputes."""
+    prov = row["provenance"]
+    if not _provenance_complete(prov):
+        return ["invariant 5: provenance incomplete"]
+    if row["id"] != f"{prefix}-" + hex16(row["source_run_id"], prov["sig_hash"]):
+        return ["invariant 6: id does not recompute from source_run_id and sig_hash"]
+    return []
+
+
 def _check_rag(row: dict, options: dict) -> list[str]:
     problems = []
     if row["success_score"] == "rejected":
@@ -93,12 +103,7 @@ def _check_rag(row: dict, options: dict) -> list[str]:
         problems.append("invariant 2: needs_human_review in RAG without --include-review")
     if blank(row["text"]) or blank(row["title"]):
         problems.append("invariant 4: blank title or text")
-    prov = row["provenance"]
-    if not _provenance_complete(prov):
-        problems.append("invariant 5: provenance incomplete")
-    elif row["id"] != "rag-" + hex16(row["source_run_id"], prov["sig_hash"]):
-        problems.append("invariant 6: id does not recompute from source_run_id and sig_hash")
-    return problems
+    return problems + _run_provenance_problems(row, "rag")
 
 
 def _check_sft(row: dict, options: dict) -> list[str]:
@@ -109,12 +114,7 @@ def _check_sft(row: dict, options: dict) -> list[str]:
         problems.append("SFT holds partially_accepted without --include-partial")
     if blank(row["instruction"]) or blank(row["response"]):
         problems.append("invariant 4: blank instruction or response")
-    prov = row["provenance"]
-    if not _provenance_complete(prov):
-        problems.append("invariant 5: provenance incomplete")
-    elif row["id"] != "sft-" + hex16(row["source_run_id"], prov["sig_hash"]):
-        problems.append("invariant 6: id does not recompute from source_run_id and sig_hash")
-    return problems
+    return problems + _run_provenance_problems(row, "sft")
 
 
 def _check_preference(row: dict, options: dict) -> list[str]:

@@ -92,23 +92,24 @@ def test_each_malformed_evidence_line_gets_its_reason_and_error(built):
         " where source_provenance.input_file = 'in/evidence.jsonl' order by 1",
     )
     got = {line: (reason, errors) for line, reason, errors in rows}
-    assert set(got) == {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
-    assert got[4] == ("schema_violation", ["line: not valid JSON"])
-    assert got[5] == ("schema_violation", ["line: an array, not a JSON object"])
-    assert got[6] == ("schema_violation", ["line: not valid UTF-8"])
-    assert got[7] == ("schema_violation", ["line: not valid JSON"])
-    assert got[8] == ("schema_violation", ["line: not valid JSON"])
-    assert got[9] == ("schema_violation", ['duplicate key "run_id" in the record'])
-    assert got[10] == ("schema_violation", ['duplicate key "line" in provenance'])
-    assert got[11] == ("schema_violation", ["run_id: missing"])
-    assert got[12] == ("schema_violation", ["run_id: blank"])
-    assert got[13] == ("schema_violation", ["run_id: contains a control character"])
-    assert got[14] == ("schema_violation", ["task_type: must be a string, got a number"])
-    assert got[15] == ("schema_violation", ["file_refs: every entry must be a string"])
-    assert got[16] == (
-        "duplicate_id",
-        ["duplicate evidence for run_id 'e1': the canonical record is in/evidence.jsonl:1"],
-    )
+    assert got == {
+        4: ("schema_violation", ["line: not valid JSON"]),
+        5: ("schema_violation", ["line: an array, not a JSON object"]),
+        6: ("schema_violation", ["line: not valid UTF-8"]),
+        7: ("schema_violation", ["line: not valid JSON"]),
+        8: ("schema_violation", ["line: not valid JSON"]),
+        9: ("schema_violation", ['duplicate key "run_id" in the record']),
+        10: ("schema_violation", ['duplicate key "line" in provenance']),
+        11: ("schema_violation", ["run_id: missing"]),
+        12: ("schema_violation", ["run_id: blank"]),
+        13: ("schema_violation", ["run_id: contains a control character"]),
+        14: ("schema_violation", ["task_type: must be a string, got a number"]),
+        15: ("schema_violation", ["file_refs: every entry must be a string"]),
+        16: (
+            "duplicate_id",
+            ["duplicate evidence for run_id 'e1': the canonical record is in/evidence.jsonl:1"],
+        ),
+    }
 
 
 def test_malformed_scored_lines_are_quarantined_and_old_scores_superseded(built):
