@@ -1,7 +1,10 @@
 {#
-  JSON reading, engine-specific. DuckDB's reader is the contract's JSON (SPEC §2: RFC 8259 plus
-  NaN/Infinity and trailing commas; raw control characters, lone surrogates rejected), so a
-  line is a record exactly when DuckDB's JSON reader accepts it and it is an object.
+  JSON reading, engine-specific. SPEC §2's JSON is RFC 8259 plus NaN, Infinity, -Infinity and
+  trailing commas; raw control characters and lone surrogates are rejected. DuckDB's reader is
+  that JSON but for one thing: it also takes other spellings of NaN and infinity (`Inf`,
+  `-NaN`, `nan`, `INFINITY`, ...), which SPEC revision 3 refuses; json_foreign_literal finds
+  them. A line is a record when DuckDB's reader accepts it, it holds no such spelling, and it
+  is an object.
 #}
 
 {#- The JSON type of the whole document: OBJECT, ARRAY, VARCHAR, BIGINT, UBIGINT, DOUBLE, BOOLEAN, NULL. -#}
@@ -97,3 +100,18 @@
 {% macro as_json(expr) %}{{ return(adapter.dispatch('as_json', 'distill')(expr)) }}{% endmacro %}
 {% macro default__as_json(expr) %}{{ distill._unsupported('as_json') }}{% endmacro %}
 {% macro duckdb__as_json(expr) %}cast({{ expr }} as json){% endmacro %}
+
+{#-
+  True when a text DuckDB's reader accepts as JSON holds a spelling of NaN or infinity that
+  SPEC §2 (revision 3) does not: only NaN, Infinity and -Infinity, case-sensitive. Strings are
+  blanked out first, so "inf" inside a string is text, not a literal; only texts that hold
+  such letters at all are looked at again.
+-#}
+{% macro json_foreign_literal(expr) -%}
+  ({{ distill.regex_search(expr, "'(?i:nan|inf)'") }}
+   and {{ distill.list_any(
+        distill.regex_extract_all(
+            distill.regex_replace_all(expr, "'\"(?:[^\"\\\\]|\\\\.)*\"'", "'\"\"'"),
+            "'-?(?i:nan|infinity|inf)'"),
+        'literal', "literal not in ('NaN', 'Infinity', '-Infinity')") }})
+{%- endmacro %}

@@ -24,7 +24,7 @@
       *,
       case
         when line_text is null then 'invalid_utf8'
-        when doc_type is null then 'invalid_json'
+        when doc_type is null or {{ distill.json_foreign_literal('line_text') }} then 'invalid_json'
         when doc_type <> 'OBJECT' then 'not_object'
         else 'object'
       end as line_status

@@ -57,3 +57,8 @@
   {#- the first line holding a character outside the whitespace set; one linear scan -#}
   nullif(regexp_extract({{ expr }}, '(?:^|\n)([^\n]*?[^{{ distill.ws_chars() }}][^\n]*)', 1), '')
 {%- endmacro %}
+
+{#- Every match of a pattern in a text, in order (a list of strings). -#}
+{% macro regex_extract_all(expr, pattern) %}{{ return(adapter.dispatch('regex_extract_all', 'distill')(expr, pattern)) }}{% endmacro %}
+{% macro default__regex_extract_all(expr, pattern) %}{{ distill._unsupported('regex_extract_all') }}{% endmacro %}
+{% macro duckdb__regex_extract_all(expr, pattern) %}regexp_extract_all({{ expr }}, {{ pattern }}){% endmacro %}

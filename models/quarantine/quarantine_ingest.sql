@@ -25,23 +25,28 @@ evidence_duplicates as (
     where not ranked.is_canonical
 ),
 
-{# lines of either input that break the schema (SPEC §3), by the staged relation they are in #}
 schema_violations as (
-    {%- for input_kind, staged in [('evidence', 'evidence'), ('scored', 'scores')] %}
     select
-        '{{ input_kind }}' as input_kind,
+        'evidence' as input_kind,
         input_file,
         input_line,
         line_id,
         schema_errors as errors,
         run_id,
         raw_line
-    from {{ staged }}
+    from evidence
     where not is_valid
-    {%- if not loop.last %}
     union all
-    {%- endif %}
-    {%- endfor %}
+    select
+        'scored' as input_kind,
+        input_file,
+        input_line,
+        line_id,
+        schema_errors as errors,
+        run_id,
+        raw_line
+    from scores
+    where not is_valid
 ),
 
 refused as (

@@ -46,10 +46,10 @@ scalars as (
         coalesce(sum(files.staged), 0) as count_exported,
         coalesce(sum(files.ingest_quarantined), 0) as count_quarantined,
         coalesce(sum(files.ingest_quarantined), 0) as count_ingest_quarantined,
-        case when stages.stage = 'build-evidence' then (select unscored from unscored) end as count_unscored,
+        case when stages.stage = 'build-evidence' then (select unscored.unscored from unscored) end as count_unscored,
         case when stages.stage = 'score' then (select count(*) from resolved) end as count_runs,
         case
-            when stages.stage = 'score' then (select coalesce(sum(superseded_scores), 0) from resolved)
+            when stages.stage = 'score' then (select coalesce(sum(resolved.superseded_scores), 0) from resolved)
         end as count_superseded
     from stages
     left join files

@@ -39,9 +39,9 @@
             ~ "cast(source_provenance.input_line as varchar) || " ~ us ~ " || reason")),
 ] -%}
 
-with
-
-all_ids as (
+{#- sqlfluff's layout rule is off for the loop alone, as in quarantine_reasons_allowed -#}
+-- noqa: disable=LT02
+{%- set all_ids -%}
     {%- for relation, model, expected in checks %}
     select
         '{{ relation }}' as relation,
@@ -52,6 +52,13 @@ all_ids as (
     union all
     {%- endif %}
     {%- endfor %}
+{%- endset %}
+-- noqa: enable=LT02
+
+with
+
+all_ids as (
+    {{ all_ids }}
 )
 
 select * from all_ids

@@ -39,15 +39,14 @@ scores as (
 
 {# what each exporter may take: the categories not listed here it must never take #}
 allowed as (
-    select 'rag' as exporter, 'accepted' as category, true as is_allowed
-    union all
-    select 'rag', 'partially_accepted', true
-    union all
-    select 'rag', 'needs_human_review', {{ include_review }}
-    union all
-    select 'sft', 'accepted', true
-    union all
-    select 'sft', 'partially_accepted', {{ include_partial }}
+    select *
+    from
+        values
+        ('rag', 'accepted', true),
+        ('rag', 'partially_accepted', true),
+        ('rag', 'needs_human_review', {{ include_review }}),
+        ('sft', 'accepted', true),
+        ('sft', 'partially_accepted', {{ include_partial }}) as allowed_categories (exporter, category, is_allowed)
 ),
 
 checked as (

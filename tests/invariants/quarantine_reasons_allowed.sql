@@ -32,6 +32,10 @@ reasons as (
     select * from {{ ref('quarantine_reasons') }}
 ),
 
+listed as (
+    select distinct reason from reasons
+),
+
 by_exporter as (
     {{ by_exporter }}
 ),
@@ -54,9 +58,11 @@ looked_up as (
         by_exporter.id,
         by_exporter.exporter,
         by_exporter.reason,
-        exists (select 1 from reasons where reasons.reason = by_exporter.reason) as is_listed,
+        listed.reason is not null as is_listed,
         allowed.reason is not null as is_allowed
     from by_exporter
+    left join listed
+        on by_exporter.reason = listed.reason
     left join reasons as allowed
         on
             by_exporter.exporter = allowed.exporter

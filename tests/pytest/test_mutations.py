@@ -64,7 +64,8 @@ MUTANTS = [
     # accounting must name it.
     ("7 every input line accounted",
      [("models/quarantine/quarantine_ingest.sql",
-       "[('evidence', 'evidence'), ('scored', 'scores')]", "[('evidence', 'evidence')]")],
+       "    from scores\n    where not is_valid\n",
+       "    from scores\n    where not is_valid and false\n")],
      "input_lines_accounted"),
     # A refused run exported as well: exactly_once_in must find it twice.
     ("8 each run exported or quarantined once",
