@@ -37,3 +37,10 @@
 {% macro list_any(expr, var, body) %}{{ return(adapter.dispatch('list_any', 'distill')(expr, var, body)) }}{% endmacro %}
 {% macro default__list_any(expr, var, body) %}{{ distill._unsupported('list_any') }}{% endmacro %}
 {% macro duckdb__list_any(expr, var, body) %}coalesce(list_bool_or(list_transform({{ expr }}, lambda {{ var }}: {{ body }})), false){% endmacro %}
+
+{#- A list of the given expressions, in order. -#}
+{% macro list_of(exprs) %}{{ return(adapter.dispatch('list_of', 'distill')(exprs)) }}{% endmacro %}
+{% macro default__list_of(exprs) %}{{ distill._unsupported('list_of') }}{% endmacro %}
+{% macro duckdb__list_of(exprs) -%}
+  [{% for e in exprs %}{{ e }}{% if not loop.last %}, {% endif %}{% endfor %}]
+{%- endmacro %}

@@ -20,3 +20,22 @@
   {{ distill.struct_of([('input_file', file_expr), ('input_line', line_expr)]) }}
 {%- endmacro %}
 
+
+{#- A conversation of one turn, in TRL's conversational format: [{role, content}]. -#}
+{% macro chat_turn(role, content) -%}
+  {{ distill.list_of([distill.struct_of([('role', "'" ~ role ~ "'"), ('content', content)])]) }}
+{%- endmacro %}
+
+{#-
+  SPEC §5.1: the Hub folder's split of a row, `test` or `train`, from its split key (the task_id
+  when non-blank, else the run id), so every attempt at one task lands in one split.
+-#}
+{% macro hub_split(task_id, run_id) -%}
+  case
+    when left({{ distill.sha256_hex(
+        "case when " ~ distill.is_blank(task_id) ~ " then " ~ run_id ~ " else " ~ task_id ~ " end") }}, 16)
+        < '{{ distill.eval_split_threshold() }}'
+      then 'test'
+    else 'train'
+  end
+{%- endmacro %}

@@ -12,6 +12,7 @@ import sys
 import time
 import traceback
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from distill import __version__
@@ -29,6 +30,17 @@ def _min_gap(value: str) -> int:
     if value not in ("1", "2"):
         raise argparse.ArgumentTypeError(f"must be 1 or 2, got {value!r}")
     return int(value)
+
+
+def _eval_fraction(value: str) -> str:
+    """SPEC §5.1: a decimal in [0, 0.5], kept as written (normalised) so the split is exact."""
+    try:
+        fraction = Decimal(value)
+    except InvalidOperation:
+        fraction = Decimal(-1)
+    if not (fraction.is_finite() and 0 <= fraction <= Decimal("0.5")):
+        raise argparse.ArgumentTypeError(f"must be a decimal from 0 to 0.5, got {value!r}")
+    return format(fraction.normalize(), "f")
 
 
 def _positive(value: str) -> int:
@@ -84,6 +96,25 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument(
                 "--include-partial", action="store_true", help="SFT takes partially_accepted runs"
             )
+        if "hub" in flags:
+            sub.add_argument(
+                "--eval-fraction",
+                type=_eval_fraction,
+                default="0.05",
+                help="share of tasks in exports/hf/'s test split, 0 to 0.5 (default 0.05)",
+            )
+            sub.add_argument(
+                "--hf-format",
+                choices=("parquet", "jsonl"),
+                default="parquet",
+                help="file format of exports/hf/ (default parquet)",
+            )
+            sub.add_argument(
+                "--license", default="other", help="the dataset card's license (default other)"
+            )
+            sub.add_argument(
+                "--language", default="en", help="the dataset card's language (default en)"
+            )
         if "gap" in flags:
             sub.add_argument(
                 "--min-gap",
@@ -94,10 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pipeline("build-evidence", "stage and validate evidence; ingest quarantine")
     pipeline("score", "stage scored runs; resolve the latest score per run")
-    pipeline("export-rag", "RAG export and its quarantine", "review")
-    pipeline("export-sft", "SFT export and its quarantine", "partial")
-    pipeline("export-preference", "preference export and its quarantine", "gap")
-    pipeline("export-all", "every export in one dbt build", "review", "partial", "gap")
+    pipeline("export-rag", "RAG export and its quarantine", "review", "hub")
+    pipeline("export-sft", "SFT export and its quarantine", "partial", "hub")
+    pipeline("export-preference", "preference export and its quarantine", "gap", "hub")
+    pipeline("export-all", "every export in one dbt build", "review", "partial", "gap", "hub")
 
     commands.add_parser(
         "health", parents=[common], help="re-check the files on disk against the last receipts"
@@ -174,18 +205,14 @@ def _error(message: str) -> None:
 def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     from distill import receipts
     from distill.dbt import run_build
-    from distill.registry import COMMANDS, STAGES, exports_of, selector
+    from distill.registry import COMMANDS, STAGES, exports_of, hub_exports, selector
     from distill.warehouse import WarehouseLock, read_only
     from distill.writer import Commit, recover, write_exports
 
     started = datetime.now(UTC)
     clock = time.monotonic()
     inputs = Inputs.from_args(args.evidence, args.scored, args.manifest)
-    options = Options(
-        include_review=getattr(args, "include_review", False),
-        include_partial=getattr(args, "include_partial", False),
-        min_gap=getattr(args, "min_gap", 2),
-    )
+    options = _options(args)
     files = [
         path  # a missing file or an empty glob is exit 2 before dbt starts
         for pattern in (inputs.evidence, inputs.scored, inputs.manifest)
@@ -217,7 +244,9 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                 f"(exports in {paths.exports} are untouched)"
             )
             return EXIT_GATE
-        exports = exports_of(args.command)
+        exports = exports_of(args.command) + hub_exports(
+            args.command, options.hf_format, options.eval_fraction
+        )
         recover(paths.exports, paths.reports)
         commit = Commit(paths.exports)
         try:
@@ -244,8 +273,10 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                     )
                     for stage in stages
                 ]
-            receipts.stage_receipts(commit, paths.reports, made)
-            commit.commit()  # exports, receipts and latest.md: all renamed, or none
+                latest = receipts.stage_receipts(commit, paths.reports, made)
+                if any(e.split for e in exports):
+                    _stage_hub_card(con, commit, latest, exports)
+            commit.commit()  # exports, receipts, latest.md and the card: all renamed, or none
         except BaseException:
             commit.abort()
             raise
@@ -263,6 +294,35 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     elif not args.quiet:
         print(_summary(made, paths))
     return EXIT_OK
+
+
+def _options(args: argparse.Namespace) -> Options:
+    defaults = Options()
+    return Options(**{
+        name: getattr(args, name, getattr(defaults, name))
+        for name in defaults.as_dict()
+    })  # fmt: skip
+
+
+def _stage_hub_card(con, commit, latest: dict, exports: list) -> None:
+    """exports/hf/README.md from the latest receipts, and the Hub files of the configs written
+    here that the new set no longer has (another format or split): both part of the commit."""
+    from distill import hub
+
+    rows = con.sql(
+        "select exporter, reason, description from quarantine_reasons order by exporter, gate"
+    ).fetchall()
+    gates: dict[str, list[tuple[str, str]]] = {}
+    for exporter, reason, description in rows:
+        gates.setdefault(exporter, []).append((reason, description))
+    text = hub.card(latest, gates)
+    if text is not None:
+        commit.add_text(commit.exports_dir / "hf" / "README.md", text)
+    written = {commit.exports_dir / e.path for e in exports if e.split}
+    for folder in {path.parent for path in written}:
+        for stale in sorted(set(folder.iterdir()) - written):
+            if stale.is_file() and not stale.name.startswith("."):
+                commit.remove(stale)
 
 
 def _report_failures(con, outcome) -> None:

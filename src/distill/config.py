@@ -57,6 +57,10 @@ class Options:
     include_review: bool = False  # RAG takes needs_human_review runs (SPEC §4 gate 2)
     include_partial: bool = False  # SFT takes partially_accepted runs (SPEC §4 gate 2)
     min_gap: int = 2  # preference rank gap, 1 or 2 (SPEC §4.1)
+    eval_fraction: str = "0.05"  # Hub folder's test share, a decimal in [0, 0.5] (SPEC §5.1)
+    hf_format: str = "parquet"  # Hub folder's file format: parquet or jsonl
+    license: str = "other"  # the dataset card's license (a Hub license id)
+    language: str = "en"  # the dataset card's language (an ISO 639-1 code)
 
     def as_dict(self) -> dict:
         return asdict(self)

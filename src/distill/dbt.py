@@ -46,6 +46,7 @@ def dbt_vars(inputs: Inputs, options: Options) -> dict:
         "include_review": options.include_review,
         "include_partial": options.include_partial,
         "preference_min_gap": options.min_gap,
+        "eval_fraction": options.eval_fraction,
     }
 
 

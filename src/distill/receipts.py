@@ -134,7 +134,7 @@ def build_receipt(
     outcome: BuildOutcome,
     input_listing: list[dict],
 ) -> dict:
-    mine = [w for w in written if w.export in stage.exports]
+    mine = [w for w in written if stage.name in w.export.stages]
     return {
         "stage": stage.name,
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -166,14 +166,21 @@ def build_receipt(
     }
 
 
-def stage_receipts(commit: Commit, reports_dir: Path, made: list[dict]) -> None:
-    """The receipts of this command and the new latest.md, renamed with its export files."""
+def stage_receipts(commit: Commit, reports_dir: Path, made: list[dict]) -> dict[str, dict | None]:
+    """The receipts of this command and the new latest.md, renamed with its export files.
+    Returns the latest receipt of every stage, this command's and those on disk."""
     for receipt in made:
         path = reports_dir / receipt["stage"] / "receipt.json"
         commit.add_text(path, json.dumps(receipt, indent=2) + "\n")
-    latest = {name: _read(reports_dir / name / "receipt.json") for name in STAGES}
+    latest = latest_receipts(reports_dir)
     latest.update({r["stage"]: r for r in made})
     commit.add_text(reports_dir / "latest.md", latest_markdown(latest))
+    return latest
+
+
+def latest_receipts(reports_dir: Path) -> dict[str, dict | None]:
+    """The receipt on disk of every stage, None where there is none."""
+    return {name: _read(reports_dir / name / "receipt.json") for name in STAGES}
 
 
 def _read(path: Path) -> dict | None:

@@ -8,6 +8,7 @@ which dbt selector (selectors.yml) a command builds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 # SPEC §5: the keys of each kind of row, in file order
 ROW_KEYS: dict[str, tuple[str, ...]] = {
@@ -20,20 +21,37 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
                    "provenance", "created_at"),
     "quarantine": ("id", "exporter", "reason", "errors", "run_id", "source_record",
                    "source_provenance"),
+    # SPEC §5.1, the Hub folder's configs (TRL's conversational formats for sft and preference)
+    "hf_rag": ("id", "title", "text", "success_score", "source_category", "source_run_id",
+               "task_id", "tags", "provenance", "created_at"),
+    "hf_sft": ("id", "prompt", "completion", "context", "quality_score", "source_run_id",
+               "task_id", "tags", "provenance", "created_at"),
+    "hf_preference": ("id", "prompt", "chosen", "rejected", "chosen_score", "rejected_score",
+                      "chosen_run_id", "rejected_run_id", "task_id", "reason", "provenance",
+                      "created_at"),
 }  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Export:
-    key: str  # short name: rag, sft, preference, quarantine_ingest, ...
+    key: str  # short name: rag, sft, preference, quarantine_ingest, hf_sft_train, ...
     relation: str  # warehouse relation holding the rows, with an `id` column
-    path: str  # file path under the exports folder (SPEC §1)
+    path: str  # file path under the exports folder (SPEC §1, §5.1)
     stages: tuple[str, ...]  # receipt stages that list the file; `distill health` reads the first
-    shape: str  # which ROW_KEYS its rows carry
+    shape: str  # which ROW_KEYS its rows carry (hf: the Hub config's name)
+    split: str | None = None  # a Hub folder file: the relation's rows of this split only
+    format: str = "json"  # json (JSON Lines) or parquet: DuckDB COPY's format
 
     @property
     def keys(self) -> tuple[str, ...]:
         return ROW_KEYS[self.shape]
+
+    @property
+    def rows(self) -> str:
+        """The query of the file's rows (the writer adds the order)."""
+        if self.split is None:
+            return f"select * from {self.relation}"
+        return f"select * exclude (split) from {self.relation} where split = '{self.split}'"
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,43 @@ EXPORTS: dict[str, Export] = {
                ("export-preference",), "quarantine"),
     ]
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    name: str  # config name in exports/hf/README.md, and its folder: exports/hf/<name>/
+    relation: str  # the hf_ model: the export's rows in the Hub format, with a `split` column
+    export: str  # EXPORTS key of the SPEC export it holds the rows of
+    stage: str  # the stage that writes it, with its export
+
+
+HUB_CONFIGS: dict[str, HubConfig] = {
+    c.name: c
+    for c in [
+        HubConfig("rag", "hf_rag", "rag", "export-rag"),
+        HubConfig("sft", "hf_sft", "sft", "export-sft"),
+        HubConfig("preference", "hf_preference", "preference", "export-preference"),
+    ]
+}
+HUB_FORMATS = {"parquet": ("parquet", "parquet"), "jsonl": ("json", "jsonl")}  # COPY format, suffix
+
+
+def hub_splits(eval_fraction: str) -> tuple[str, ...]:
+    """SPEC §5.1: a test split unless --eval-fraction is 0."""
+    return ("train",) if Decimal(eval_fraction) == 0 else ("train", "test")
+
+
+def hub_exports(command: str, hf_format: str, eval_fraction: str) -> list[Export]:
+    """The Hub folder's files a command writes: one per config of its stages and split."""
+    copy_format, suffix = HUB_FORMATS[hf_format]
+    return [
+        Export(f"hf_{c.name}_{split}", c.relation, f"hf/{c.name}/{split}.{suffix}", (c.stage,),
+               c.relation, split, copy_format)
+        for c in HUB_CONFIGS.values()
+        if c.stage in COMMANDS[command]
+        for split in hub_splits(eval_fraction)
+    ]  # fmt: skip
+
 
 ALL_INPUTS = ("evidence", "scored", "manifest")
 

@@ -110,6 +110,7 @@ def recover(exports_dir: Path, reports_dir: Path | None = None) -> list[str]:
             if os.path.exists(tmp):
                 os.replace(tmp, final)
                 done.append(f"completed {final}")
+        _remove_all(plan.get("removals", []))
         for folder in {str(Path(final).parent) for _, final in plan["renames"]}:
             _fsync_path(Path(folder), directory=True)
         journal.unlink()
@@ -117,7 +118,8 @@ def recover(exports_dir: Path, reports_dir: Path | None = None) -> list[str]:
         leftover
         for folder in (exports_dir, reports_dir)
         if folder is not None and folder.is_dir()
-        for leftover in [*folder.glob(f"*/.*{TMP_MARK}*"), *folder.glob(f".*{TMP_MARK}*")]
+        for depth in ("", "*/", "*/*/")  # exports/, exports/rag/, exports/hf/sft/
+        for leftover in folder.glob(f"{depth}.*{TMP_MARK}*")
     ]
     if leftovers:
         for leftover in leftovers:
@@ -128,23 +130,25 @@ def recover(exports_dir: Path, reports_dir: Path | None = None) -> list[str]:
     return done
 
 
-def _changes(con: duckdb.DuckDBPyConnection, relation: str, old: Path) -> Changes:
+def _changes(con: duckdb.DuckDBPyConnection, export: Export, old: Path) -> Changes:
+    new_ids = f"select id from ({export.rows})"
     if not old.is_file() or old.stat().st_size == 0:
-        count = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
+        count = con.execute(f"select count(*) from ({new_ids})").fetchall()[0][0]
         ids = [
-            r[0]
-            for r in con.sql(
-                f"select id from {relation} order by id limit {CHANGED_IDS_LISTED}"
-            ).fetchall()
+            r[0] for r in con.sql(f"{new_ids} order by id limit {CHANGED_IDS_LISTED}").fetchall()
         ]
         return Changes(added=count, added_ids=ids)
-    old_ids = (
-        f"select distinct id from read_json({sql_literal(str(old))}, format='newline_delimited',"
-        " columns={'id': 'varchar'}, ignore_errors=true) where id is not null"
-    )
+    if export.format == "parquet":
+        old_ids = f"select distinct id from read_parquet({sql_literal(str(old))})"
+    else:
+        old_ids = (
+            f"select distinct id from read_json({sql_literal(str(old))},"
+            " format='newline_delimited', columns={'id': 'varchar'}, ignore_errors=true)"
+            " where id is not null"
+        )
     row = con.execute(
         f"""
-        with old_ids as ({old_ids}), new_ids as (select id from {relation})
+        with old_ids as ({old_ids}), new_ids as ({new_ids})
         select
             count(*) filter (where old_ids.id is null),
             count(*) filter (where new_ids.id is null),
@@ -172,6 +176,8 @@ class Commit:
         self.exports_dir = exports_dir
         self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
         self.renames: list[tuple[Path, Path]] = []
+        self.removals: list[Path] = []  # files the new set no longer has (a Hub file of
+        # another format or split), deleted after the renames, through the same journal
         self.journaled = False
 
     def temp_for(self, final: Path) -> Path:
@@ -193,9 +199,12 @@ class Commit:
         except OSError as err:
             raise WriteError(tmp, err.strerror or str(err)) from err
 
+    def remove(self, final: Path) -> None:
+        self.removals.append(final)
+
     def commit(self) -> None:
         self.journaled = True
-        _commit(self.exports_dir, self.renames)
+        _commit(self.exports_dir, self.renames, self.removals)
 
     def abort(self) -> None:
         """Drop the temps, unless the journal names them: then the next run rolls forward."""
@@ -221,14 +230,14 @@ def write_exports(
             final = commit.exports_dir / export.path
             tmp = commit.temp_for(final)
             started = time.monotonic()
-            expected = con.execute(f"select count(*) from {export.relation}").fetchall()[0][0]
+            expected = con.execute(f"select count(*) from ({export.rows})").fetchall()[0][0]
             try:
                 written = con.execute(
-                    f"copy (select * from {export.relation} order by id) "
-                    f"to {sql_literal(str(tmp))} (format json)"
+                    f"copy ({export.rows} order by id) "
+                    f"to {sql_literal(str(tmp))} (format {export.format})"
                 ).fetchall()[0][0]
-                if not tmp.exists():  # DuckDB writes no file for zero rows on some versions
-                    tmp.touch()
+                if not tmp.exists() and export.format == "json":
+                    tmp.touch()  # DuckDB writes no JSON file for zero rows on some versions
             except (duckdb.IOException, OSError) as err:
                 raise WriteError(tmp, str(err).splitlines()[0]) from err
             if written != expected:
@@ -240,7 +249,7 @@ def write_exports(
         results = []
         for export, final, rows, write_ms, settled in staged:
             digest, size = settled.result()
-            changes = _changes(con, export.relation, final)
+            changes = _changes(con, export, final)
             results.append(Written(export, final, rows, size, digest, changes, write_ms))
     return results
 
@@ -267,12 +276,15 @@ def _fault_point(name: str) -> None:
         time.sleep(0.05)
 
 
-def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:
+def _commit(exports_dir: Path, renames: list[tuple[Path, Path]], removals: list[Path]) -> None:
     _fault_point("before-commit")  # every temp written and fsynced, nothing renamed
     exports_dir.mkdir(parents=True, exist_ok=True)
     journal = exports_dir / JOURNAL
     tmp_journal = exports_dir / f".{JOURNAL}{TMP_MARK}{os.getpid()}"
-    plan = {"renames": [[str(tmp), str(final)] for tmp, final in renames]}
+    plan = {
+        "renames": [[str(tmp), str(final)] for tmp, final in renames],
+        "removals": [str(path) for path in removals],
+    }
     tmp_journal.write_text(json.dumps(plan), encoding="utf-8")
     _fsync_path(tmp_journal)
     os.replace(tmp_journal, journal)
@@ -281,7 +293,13 @@ def _commit(exports_dir: Path, renames: list[tuple[Path, Path]]) -> None:
         os.replace(tmp, final)
         if number == 0:
             _fault_point("mid-commit")  # the journal says what is left to rename
-    for folder in {final.parent for _, final in renames}:
+    _remove_all(removals)
+    for folder in {final.parent for _, final in renames} | {path.parent for path in removals}:
         _fsync_path(folder, directory=True)
     journal.unlink()
     _fsync_path(exports_dir, directory=True)
+
+
+def _remove_all(paths: list) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
