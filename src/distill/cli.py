@@ -275,7 +275,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                 ]
                 latest = receipts.stage_receipts(commit, paths.reports, made)
                 if any(e.split for e in exports):
-                    _stage_hub_card(con, commit, latest, exports)
+                    _stage_hub_card(commit, latest, exports)
             commit.commit()  # exports, receipts, latest.md and the card: all renamed, or none
         except BaseException:
             commit.abort()
@@ -304,18 +304,12 @@ def _options(args: argparse.Namespace) -> Options:
     })  # fmt: skip
 
 
-def _stage_hub_card(con, commit, latest: dict, exports: list) -> None:
+def _stage_hub_card(commit, latest: dict, exports: list) -> None:
     """exports/hf/README.md from the latest receipts, and the Hub files of the configs written
     here that the new set no longer has (another format or split): both part of the commit."""
     from distill import hub
 
-    rows = con.sql(
-        "select exporter, reason, description from quarantine_reasons order by exporter, gate"
-    ).fetchall()
-    gates: dict[str, list[tuple[str, str]]] = {}
-    for exporter, reason, description in rows:
-        gates.setdefault(exporter, []).append((reason, description))
-    text = hub.card(latest, gates)
+    text = hub.card(latest, hub.seed_gates(project_dir()))
     if text is not None:
         commit.add_text(commit.exports_dir / "hf" / "README.md", text)
     written = {commit.exports_dir / e.path for e in exports if e.split}

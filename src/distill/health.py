@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from distill.health_hub import check_hub
 from distill.registry import EXPORTS, STAGES, Export
 from distill.writer import recover, sha256_file
 
@@ -240,6 +241,8 @@ def run_health(paths, quiet: bool = False, as_json: bool = False) -> int:
         rows = check_file(export, path, receipt.get("options", {}), check)
         if rows != entry["rows"]:
             check.fail(f"{path}: {rows} rows, the receipt says {entry['rows']}")
+
+    checks += check_hub(paths, receipts, Check, blank, sha256_file)
 
     stale = Check("inputs unchanged since the export (else stale)")
     seen_inputs: dict[str, str] = {}

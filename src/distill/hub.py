@@ -10,7 +10,8 @@ same input gives the same bytes; `distill health` builds it again and compares.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import csv
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -276,3 +277,14 @@ def _limitations_section(configs: dict) -> str:
         "its file is in the folder" + (f": {', '.join(empty)}." if empty else "."),
     ]
     return "\n".join(lines)
+
+
+def seed_gates(project: Path) -> dict[str, list[tuple[str, str]]]:
+    """Per exporter, its reasons in gate order with what each means, from the project's
+    seeds/quarantine_reasons.csv: the card's "what every row passed"."""
+    with open(project / "seeds" / "quarantine_reasons.csv", encoding="utf-8", newline="") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: (r["exporter"], int(r["gate"])))
+    gates: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        gates.setdefault(row["exporter"], []).append((row["reason"], row["description"]))
+    return gates

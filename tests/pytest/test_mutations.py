@@ -95,6 +95,16 @@ MUTANTS = [
      [("models/intermediate/int_sft_gated.sql",
        "('text', 'runs.secrets_in_text')", "('text', 'runs.secrets_in_title')")],
      "no_secret_in_exports"),
+    # SPEC §5.1: a split keyed on the row instead of its task puts attempts of one task in
+    # both splits; a filter in a Hub model drops exported rows from the folder.
+    ("5.1 every attempt at one task in one split",
+     [("models/exports/hub/hf_sft.sql",
+       "{{ distill.hub_split('task_id', 'source_run_id') }}", "{{ distill.hub_split('id', 'id') }}")],
+     "hub_rows_are_the_exports"),
+    ("5.1 the Hub folder holds every exported row",
+     [("models/exports/hub/hf_rag.sql",
+       "    from rag\n", "    from rag\n    where success_score <> 'partially_accepted'\n")],
+     "hub_rows_are_the_exports"),
 ]  # fmt: skip
 
 

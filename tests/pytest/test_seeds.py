@@ -1,0 +1,31 @@
+"""The policy seeds agree with the SQL that applies them."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+from conftest import PROJECT
+
+GATED = {
+    "rag": "models/intermediate/int_rag_gated.sql",
+    "sft": "models/intermediate/int_sft_gated.sql",
+    "preference": "models/intermediate/int_preference_pairs_gated.sql",
+}
+
+
+def test_quarantine_reasons_list_each_exporters_gates_in_the_order_its_model_checks_them():
+    with open(PROJECT / "seeds/quarantine_reasons.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    seeded: dict[str, list[str]] = {}
+    for row in sorted(rows, key=lambda r: (r["exporter"], int(r["gate"]))):
+        seeded.setdefault(row["exporter"], []).append(row["reason"])
+    for exporter, path in GATED.items():
+        sql = (PROJECT / path).read_text(encoding="utf-8")
+        verdict = re.search(r"gate_verdict\(\[(.*?)\]\)", sql, re.S)
+        assert verdict, path
+        checked = re.findall(r"'([a-z_]+)'", verdict.group(1))
+        assert "duplicate_id_gate(" in sql, path  # the last gate, after the verdict
+        assert seeded[exporter] == [*checked, "duplicate_id"], exporter
+    assert seeded["ingest"] == ["schema_violation", "duplicate_id"]
+    assert set(seeded) == {"ingest", *GATED}
