@@ -20,7 +20,6 @@ from distill.config import project_dir
 from distill.registry import EXPORTS, HUB_CONFIGS
 
 
-
 def _as_export(config: str, row: dict) -> dict:
     """The export row a Hub row stands for, rebuilt from the Hub row alone."""
     if config == "rag":
@@ -90,7 +89,11 @@ def check_hub(paths, receipts: dict, new_check, blank, sha256_file) -> list:
 
 def _check_config(paths, receipt, config, files, check, blank, sha256_file) -> None:
     export = EXPORTS[config.export]
-    with open(paths.exports / export.path, encoding="utf-8") as handle:
+    source = paths.exports / export.path
+    if not source.is_file():
+        check.fail(f"{source}: missing, so the Hub rows cannot be compared with it")
+        return
+    with open(source, encoding="utf-8") as handle:
         expected = {(row := json.loads(line))["id"]: _digest(row) for line in handle}
     fraction = Fraction(receipt["options"].get("eval_fraction", "0.05"))
     threshold = math.ceil(fraction * 2**64)

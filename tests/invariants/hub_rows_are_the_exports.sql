@@ -24,10 +24,12 @@
     'preference': ('task_id', 'rejected_run_id'),
 } -%}
 
+{#- sqlfluff's layout rule is off for this file: it measures each loop's indent against every
+    place the loop is rendered, and those differ (as in quarantine_reasons_allowed) -#}
+-- noqa: disable=LT02
 with
 
 {# hub rows against their export rows, by id #}
--- noqa: disable=LT02
 {%- for config, hub, export, texts in configs %}
 {{ config }}_compared as (
     select
@@ -47,7 +49,6 @@ with
         on hub.id = export.id
 ),
 {% endfor %}
--- noqa: enable=LT02
 
 {# the hub ids are unique per config (their unique tests), so a join on id finds doubles as missing rows #}
 split_keys as (

@@ -121,10 +121,11 @@ def test_json_summary_is_machine_readable(tmp_path):
     (receipt,) = summary["receipts"]
     assert receipt["stage"] == "export-sft"
     assert receipt["record_counts"]["exported"] == 2  # a1 and a2: the accepted runs
-    # each file this command wrote (SPEC §7: the SFT export and its quarantine), and no other,
-    # with the milliseconds its COPY took
+    # each file this command wrote (SPEC §7: the SFT export and its quarantine; SPEC §5.1: the
+    # Hub folder's sft config, one file per split), and no other, with the milliseconds its
+    # COPY took
     written = summary["write_ms_by_export"]
-    assert set(written) == {"sft", "quarantine_sft"}
+    assert set(written) == {"sft", "quarantine_sft", "hf_sft_train", "hf_sft_test"}
     assert all(isinstance(ms, int) and ms >= 0 for ms in written.values())
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from conftest import (
     PROJECT,
@@ -101,6 +102,13 @@ def test_files_are_utf8_not_escaped(exported):
     assert "Accepted answer é — two." in text
 
 
+def rows_in(path: Path) -> int:
+    """Rows of a written file: JSON Lines, or a Hub folder's Parquet file."""
+    if path.suffix == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    return path.read_bytes().count(b"\n")
+
+
 def test_rerun_writes_byte_identical_files_and_reports_no_change(exported):
     before = file_bytes(exported)
     result = run_inprocess(["export-all", "--quiet", *SMALL_ARGS], exported)
@@ -109,8 +117,7 @@ def test_rerun_writes_byte_identical_files_and_reports_no_change(exported):
     for stage in ("export-rag", "export-sft", "export-preference", "build-evidence"):
         for path, change in receipt(exported, stage)["changes"].items():
             assert (change["added"], change["removed"]) == (0, 0), path
-            assert change["unchanged"] == len(read_jsonl(exported / path)) if (
-                exported / path).stat().st_size else True  # fmt: skip
+            assert change["unchanged"] == rows_in(exported / path), path
 
 
 def test_rescored_run_is_retracted_from_sft_and_listed(exported):
@@ -271,7 +278,8 @@ def test_receipt_names_inputs_outputs_versions_and_tests(exported):
         data = (exported / item["path"]).read_bytes()
         assert (item["sha256"], item["bytes"]) == (hashlib.sha256(data).hexdigest(), len(data))
     assert [o["path"] for o in r["outputs"]] == [
-        "exports/rag/playbooks.jsonl", "exports/quarantine/rag.jsonl"]  # fmt: skip
+        "exports/rag/playbooks.jsonl", "exports/quarantine/rag.jsonl",
+        "exports/hf/rag/train.parquet", "exports/hf/rag/test.parquet"]  # fmt: skip
     assert r["record_counts"]["in"] == 6
     assert r["record_counts"]["exported"] + r["record_counts"]["quarantined"] == 6
     assert r["dbt"]["tests"]["passed"] > 0 and r["dbt"]["tests"]["failed"] == 0

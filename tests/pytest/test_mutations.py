@@ -99,7 +99,8 @@ MUTANTS = [
     # both splits; a filter in a Hub model drops exported rows from the folder.
     ("5.1 every attempt at one task in one split",
      [("models/exports/hub/hf_sft.sql",
-       "{{ distill.hub_split('task_id', 'source_run_id') }}", "{{ distill.hub_split('id', 'id') }}")],
+       "{{ distill.hub_split('task_id', 'source_run_id') }}",
+       "{{ distill.hub_split('id', 'id') }}")],
      "hub_rows_are_the_exports"),
     ("5.1 the Hub folder holds every exported row",
      [("models/exports/hub/hf_rag.sql",

@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from conftest import run_inprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -476,6 +477,13 @@ def test_invariants_hold_on_random_substrates(s: Substrate):
     shutil.rmtree(root, ignore_errors=True)
 
 
+def rows_in(path: Path) -> int:
+    """Rows of a written file: JSON Lines, or a Hub folder's Parquet file."""
+    if path.suffix == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    return path.read_bytes().count(b"\n")
+
+
 def ids_of(data: bytes) -> set[str]:
     return {json.loads(line)["id"] for line in data.split(b"\n")[:-1]}
 
@@ -501,7 +509,7 @@ def test_rerun_is_idempotent_and_a_rescore_retracts(s: Substrate):
     assert not changed, f"{args} in {root}: the re-run rewrote {changed}"
     for stage in ("build-evidence", "score", "export-rag", "export-sft", "export-preference"):
         for path, change in changes_of(root, stage).items():
-            rows = (root / path).read_bytes().count(b"\n")
+            rows = rows_in(root / path)
             assert (change["added"], change["removed"], change["unchanged"]) == (0, 0, rows), (
                 f"{stage}: re-run reports {change} for {path} ({rows} rows) in {root}"
             )
