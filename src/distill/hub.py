@@ -44,6 +44,13 @@ ABOUT = {
 }
 
 PROVENANCE = "`source_file`, `line` (int64, nullable), `sig_hash`, `recorded_at`"
+RUN_COLUMNS = [  # the last columns of a rag or sft row
+    ("source_run_id", "string", "the run"),
+    ("task_id", "string (nullable)", "the task the run attempted"),
+    ("tags", "list of string", "`task:…`, `category:…`, `role:…`"),
+    ("provenance", "struct", PROVENANCE),
+    ("created_at", "string", "UTC `YYYY-MM-DDTHH:MM:SSZ`"),
+]
 COLUMNS = {
     "rag": [
         ("id", "string", "`rag-` + hex16(run_id ␟ sig_hash), as in rag/playbooks.jsonl"),
@@ -51,11 +58,7 @@ COLUMNS = {
         ("text", "string", "the run's output, verbatim"),
         ("success_score", "string", "the run's latest category"),
         ("source_category", "string", "the run's task type"),
-        ("source_run_id", "string", "the run"),
-        ("task_id", "string (nullable)", "the task the run attempted"),
-        ("tags", "list of string", "`task:…`, `category:…`, `role:…`"),
-        ("provenance", "struct", PROVENANCE),
-        ("created_at", "string", "UTC `YYYY-MM-DDTHH:MM:SSZ`"),
+        *RUN_COLUMNS,
     ],
     "sft": [
         ("id", "string", "`sft-` + hex16(run_id ␟ sig_hash), as in sft/instruction_response.jsonl"),
@@ -63,11 +66,7 @@ COLUMNS = {
         ("completion", "list of {role, content}", "one assistant turn: the response"),
         ("context", "string", "`matrix=… · model=…`: about the run, not part of the prompt"),
         ("quality_score", "string", "the run's latest category"),
-        ("source_run_id", "string", "the run"),
-        ("task_id", "string (nullable)", "the task the run attempted"),
-        ("tags", "list of string", "`task:…`, `category:…`, `role:…`"),
-        ("provenance", "struct", PROVENANCE),
-        ("created_at", "string", "UTC `YYYY-MM-DDTHH:MM:SSZ`"),
+        *RUN_COLUMNS,
     ],
     "preference": [
         ("id", "string", "`pref-` + hex16(C.run_id ␟ C.sig_hash ␟ R.run_id ␟ R.sig_hash)"),
