@@ -22,7 +22,7 @@
 {#-
   SPEC §4 gate 8 / §4.1 gate 5, the last gate: among the rows of `relation` that passed every
   other gate (reason null), the second and later rows with one export id are duplicates; the
-  first by `order_by` (columns unique per row) keeps it, and `owner` (an expression) names it in
+  first by `order_by` (a list of columns unique per row) keeps it, and `owner` (an expression) names it in
   the message. Selects `columns` of `relation`, then `reason` and `errors` with this gate applied.
   The ids taken twice are found by a narrow GROUP BY and joined back: a window over the whole
   rows would sort every column of every row.
@@ -40,14 +40,14 @@
   from (
     select
       {{ relation }}.*,
-      coalesce(reason is null and row({{ order_by }}) <> taken.first_key, false) as is_duplicate,
+      coalesce(reason is null and {{ distill.tuple_of(order_by) }} <> taken.first_key, false) as is_duplicate,
       taken.id_owner
     from {{ relation }}
     left join (
       select
         {{ id_column }},
-        min(row({{ order_by }})) as first_key,
-        arg_min({{ owner }}, row({{ order_by }})) as id_owner
+        min({{ distill.tuple_of(order_by) }}) as first_key,
+        min_by({{ owner }}, {{ distill.tuple_of(order_by) }}) as id_owner
       from {{ relation }}
       where reason is null
       group by {{ id_column }}

@@ -6,20 +6,27 @@
 {% macro duckdb__compact_list(exprs) -%}
   list_filter([{% for e in exprs %}{{ e }}{% if not loop.last %}, {% endif %}{% endfor %}], lambda x: x is not null)
 {%- endmacro %}
+{% macro spark__compact_list(exprs) -%}
+  filter(array({% for e in exprs %}{{ e }}{% if not loop.last %}, {% endif %}{% endfor %}), x -> x is not null)
+{%- endmacro %}
 
 {% macro list_len(expr) %}{{ return(adapter.dispatch('list_len', 'distill')(expr)) }}{% endmacro %}
 {% macro default__list_len(expr) %}{{ distill._unsupported('list_len') }}{% endmacro %}
 {% macro duckdb__list_len(expr) %}len({{ expr }}){% endmacro %}
+{#- size() of a null list is -1 in Spark with ANSI off; DuckDB's len() is null -#}
+{% macro spark__list_len(expr) %}if({{ expr }} is null, null, size({{ expr }})){% endmacro %}
 
 {#- 1-based element of a list. -#}
 {% macro list_at(expr, i) %}{{ return(adapter.dispatch('list_at', 'distill')(expr, i)) }}{% endmacro %}
 {% macro default__list_at(expr, i) %}{{ distill._unsupported('list_at') }}{% endmacro %}
 {% macro duckdb__list_at(expr, i) %}{{ expr }}[{{ i }}]{% endmacro %}
+{% macro spark__list_at(expr, i) %}element_at({{ expr }}, {{ i }}){% endmacro %}
 
 {#- A list's entries joined by a separator (both SQL expressions). -#}
 {% macro list_join(expr, separator) %}{{ return(adapter.dispatch('list_join', 'distill')(expr, separator)) }}{% endmacro %}
 {% macro default__list_join(expr, separator) %}{{ distill._unsupported('list_join') }}{% endmacro %}
 {% macro duckdb__list_join(expr, separator) %}array_to_string({{ expr }}, {{ separator }}){% endmacro %}
+{% macro spark__list_join(expr, separator) %}array_join({{ expr }}, {{ separator }}){% endmacro %}
 
 {#- A list of strings quoted for a message: 'a', 'b'. -#}
 {% macro quoted_list(expr) -%}
@@ -30,6 +37,7 @@
 {% macro list_transform(expr, var, body) %}{{ return(adapter.dispatch('list_transform', 'distill')(expr, var, body)) }}{% endmacro %}
 {% macro default__list_transform(expr, var, body) %}{{ distill._unsupported('list_transform') }}{% endmacro %}
 {% macro duckdb__list_transform(expr, var, body) %}list_transform({{ expr }}, lambda {{ var }}: {{ body }}){% endmacro %}
+{% macro spark__list_transform(expr, var, body) %}transform({{ expr }}, {{ var }} -> {{ body }}){% endmacro %}
 
 {#- True when the SQL expression `body` of `var` holds for some entry of a list; false for an
     empty list. A list function, not a correlated `unnest` subquery: that one makes the planner
@@ -37,6 +45,7 @@
 {% macro list_any(expr, var, body) %}{{ return(adapter.dispatch('list_any', 'distill')(expr, var, body)) }}{% endmacro %}
 {% macro default__list_any(expr, var, body) %}{{ distill._unsupported('list_any') }}{% endmacro %}
 {% macro duckdb__list_any(expr, var, body) %}coalesce(list_bool_or(list_transform({{ expr }}, lambda {{ var }}: {{ body }})), false){% endmacro %}
+{% macro spark__list_any(expr, var, body) %}coalesce(exists({{ expr }}, {{ var }} -> {{ body }}), false){% endmacro %}
 
 {#- A list of the given expressions, in order. -#}
 {% macro list_of(exprs) %}{{ return(adapter.dispatch('list_of', 'distill')(exprs)) }}{% endmacro %}
@@ -44,3 +53,43 @@
 {% macro duckdb__list_of(exprs) -%}
   [{% for e in exprs %}{{ e }}{% if not loop.last %}, {% endif %}{% endfor %}]
 {%- endmacro %}
+{% macro spark__list_of(exprs) -%}
+  array({% for e in exprs %}{{ e }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{#- The entries of a list for which the SQL expression `body` of `var` holds, in order. -#}
+{% macro list_where(expr, var, body) %}{{ return(adapter.dispatch('list_where', 'distill')(expr, var, body)) }}{% endmacro %}
+{% macro default__list_where(expr, var, body) %}{{ distill._unsupported('list_where') }}{% endmacro %}
+{% macro duckdb__list_where(expr, var, body) %}list_filter({{ expr }}, lambda {{ var }}: {{ body }}){% endmacro %}
+{% macro spark__list_where(expr, var, body) %}filter({{ expr }}, {{ var }} -> {{ body }}){% endmacro %}
+
+{#- An empty list of strings, typed (a bare empty list has no element type). -#}
+{% macro empty_string_list() %}{{ return(adapter.dispatch('empty_string_list', 'distill')()) }}{% endmacro %}
+{% macro default__empty_string_list() %}{{ distill._unsupported('empty_string_list') }}{% endmacro %}
+{% macro duckdb__empty_string_list() %}cast([] as varchar[]){% endmacro %}
+{% macro spark__empty_string_list() %}cast(array() as array<string>){% endmacro %}
+
+{#- An aggregate: the values of `expr` of a group's rows for which `condition` holds, sorted
+    ascending (strings by UTF-8 bytes); null when none. -#}
+{% macro sorted_list_agg(expr, condition='true') %}{{ return(adapter.dispatch('sorted_list_agg', 'distill')(expr, condition)) }}{% endmacro %}
+{% macro default__sorted_list_agg(expr, condition) %}{{ distill._unsupported('sorted_list_agg') }}{% endmacro %}
+{% macro duckdb__sorted_list_agg(expr, condition) %}list({{ expr }} order by {{ expr }}) filter (where {{ condition }}){% endmacro %}
+{% macro spark__sorted_list_agg(expr, condition) %}nullif(array_sort(collect_list({{ expr }}) filter (where {{ condition }})), array()){% endmacro %}
+
+{#- An aggregate: the values of `expr` of a group's rows, sorted, joined by `separator`. -#}
+{% macro sorted_string_agg(expr, separator) %}{{ return(adapter.dispatch('sorted_string_agg', 'distill')(expr, separator)) }}{% endmacro %}
+{% macro default__sorted_string_agg(expr, separator) %}{{ distill._unsupported('sorted_string_agg') }}{% endmacro %}
+{% macro duckdb__sorted_string_agg(expr, separator) %}string_agg({{ expr }}, {{ separator }} order by {{ expr }}){% endmacro %}
+{% macro spark__sorted_string_agg(expr, separator) %}nullif(array_join(array_sort(collect_list({{ expr }})), {{ separator }}), ''){% endmacro %}
+
+{#- A row value of several expressions that compares field by field (min, max, <>). -#}
+{% macro tuple_of(exprs) %}{{ return(adapter.dispatch('tuple_of', 'distill')(exprs)) }}{% endmacro %}
+{% macro default__tuple_of(exprs) %}{{ distill._unsupported('tuple_of') }}{% endmacro %}
+{% macro duckdb__tuple_of(exprs) %}row({{ exprs | join(', ') }}){% endmacro %}
+{% macro spark__tuple_of(exprs) %}struct({{ exprs | join(', ') }}){% endmacro %}
+
+{#- FROM-clause: join each row to one row per entry of its list `expr`, as `alias`(`column`). -#}
+{% macro cross_join_unnest(expr, alias, column) %}{{ return(adapter.dispatch('cross_join_unnest', 'distill')(expr, alias, column)) }}{% endmacro %}
+{% macro default__cross_join_unnest(expr, alias, column) %}{{ distill._unsupported('cross_join_unnest') }}{% endmacro %}
+{% macro duckdb__cross_join_unnest(expr, alias, column) %}cross join unnest({{ expr }}) as {{ alias }} ({{ column }}){% endmacro %}
+{% macro spark__cross_join_unnest(expr, alias, column) %}lateral view explode({{ expr }}) {{ alias }} as {{ column }}{% endmacro %}

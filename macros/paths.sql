@@ -11,5 +11,5 @@
 
 {#- SPEC §2.3: one leading './' is removed before a file_refs entry is looked up. -#}
 {% macro manifest_key(expr) -%}
-  case when starts_with({{ expr }}, './') then substr({{ expr }}, 3) else {{ expr }} end
+  case when left({{ expr }}, 2) = './' then substr({{ expr }}, 3) else {{ expr }} end
 {%- endmacro %}

@@ -72,8 +72,8 @@ final as (
         refused.errors,
         refused.run_id,
         {{ distill.json_object_of([
-            ('scored_run', distill.line_record('score_lines.raw')),
-            ('evidence', distill.line_record('evidence_lines.raw')),
+            ('scored_run', distill.line_record('score_lines.raw'), 'json'),
+            ('evidence', distill.line_record('evidence_lines.raw'), 'json'),
         ]) }} as source_record,
         refused.source_provenance
     from refused

@@ -35,10 +35,10 @@ counted as (
 
 final as (
     select
-        cast(stage as varchar) as stage,
+        cast(stage as string) as stage,
         cast(position as integer) as position,
-        cast(measure as varchar) as measure,
-        cast(key as varchar) as key,
+        cast(measure as string) as measure,
+        cast(key as string) as key,
         cast(value as bigint) as value
     from counted
 )

@@ -30,14 +30,14 @@
 {% macro secret_matches(expr) -%}
   {%- set rows = distill.secret_patterns() -%}
   {%- if rows | length == 0 -%}
-    cast([] as varchar[])
+    {{ distill.empty_string_list() }}
   {%- else -%}
     {%- set combined = [] -%}
     {%- for row in rows %}{% do combined.append('(?:' ~ row['pattern'] ~ ')') %}{% endfor -%}
     case
       when {{ expr }} is not null and {{ distill.regex_search(expr, distill.sql_string(combined | join('|'))) }}
         then {{ distill._secret_names(expr, rows) }}
-      else cast([] as varchar[])
+      else {{ distill.empty_string_list() }}
     end
   {%- endif -%}
 {%- endmacro %}

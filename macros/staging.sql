@@ -17,7 +17,7 @@
     case
       when line_status = 'invalid_utf8'
         then {{ distill.left_chars(distill.regex_replace_all(distill.blob_escaped('raw'), "'\\\\x0A$'", "''"), 10000) }}
-      when line_status in ('invalid_json', 'not_object') then {{ distill.left_chars("rtrim(line_text, chr(10))", 10000) }}
+      when line_status in ('invalid_json', 'not_object') then {{ distill.left_chars("trim(trailing chr(10) from line_text)", 10000) }}
     end as raw_line
   from (
     select

@@ -4,6 +4,7 @@
 {% macro try_decode_utf8(expr) %}{{ return(adapter.dispatch('try_decode_utf8', 'distill')(expr)) }}{% endmacro %}
 {% macro default__try_decode_utf8(expr) %}{{ distill._unsupported('try_decode_utf8') }}{% endmacro %}
 {% macro duckdb__try_decode_utf8(expr) %}try(decode({{ expr }})){% endmacro %}
+{% macro spark__try_decode_utf8(expr) %}case when is_valid_utf8(cast({{ expr }} as string)) then cast({{ expr }} as string) end{% endmacro %}
 
 {#-
   A blob rendered as text, bytes outside printable ASCII escaped as \xNN: the raw_line of a
@@ -15,6 +16,11 @@
 {% macro duckdb__blob_escaped(expr) -%}
   replace(replace(replace(cast({{ expr }} as varchar), '\x22', '"'), '\x27', ''''), '\x5C', '\')
 {%- endmacro %}
+{#- Spark has no such cast: each byte, printable ASCII as itself, every other byte as \xNN. -#}
+{% macro spark__blob_escaped(expr) -%}
+  array_join(transform(regexp_extract_all(hex({{ expr }}), '..', 0),
+    h -> case when conv(h, 16, 10) between 32 and 126 then chr(cast(conv(h, 16, 10) as int)) else concat('\\x', h) end), '')
+{%- endmacro %}
 
 {#- SPEC §2 whitespace, the members of an RE2 character class; ws_class() is the class. -#}
 {% macro ws_chars() %}\t-\r \x{85}\p{Zs}\x{2028}\x{2029}{% endmacro %}
@@ -23,14 +29,17 @@
 {% macro regex_full_match(expr, pattern) %}{{ return(adapter.dispatch('regex_full_match', 'distill')(expr, pattern)) }}{% endmacro %}
 {% macro default__regex_full_match(expr, pattern) %}{{ distill._unsupported('regex_full_match') }}{% endmacro %}
 {% macro duckdb__regex_full_match(expr, pattern) %}regexp_full_match({{ expr }}, {{ pattern }}){% endmacro %}
+{% macro spark__regex_full_match(expr, pattern) %}{{ expr }} rlike {{ distill.java_regex(pattern, full=true) }}{% endmacro %}
 
 {% macro regex_search(expr, pattern) %}{{ return(adapter.dispatch('regex_search', 'distill')(expr, pattern)) }}{% endmacro %}
 {% macro default__regex_search(expr, pattern) %}{{ distill._unsupported('regex_search') }}{% endmacro %}
 {% macro duckdb__regex_search(expr, pattern) %}regexp_matches({{ expr }}, {{ pattern }}){% endmacro %}
+{% macro spark__regex_search(expr, pattern) %}{{ expr }} rlike {{ distill.java_regex(pattern) }}{% endmacro %}
 
 {% macro regex_replace_all(expr, pattern, replacement) %}{{ return(adapter.dispatch('regex_replace_all', 'distill')(expr, pattern, replacement)) }}{% endmacro %}
 {% macro default__regex_replace_all(expr, pattern, replacement) %}{{ distill._unsupported('regex_replace_all') }}{% endmacro %}
 {% macro duckdb__regex_replace_all(expr, pattern, replacement) %}regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }}, 'g'){% endmacro %}
+{% macro spark__regex_replace_all(expr, pattern, replacement) %}regexp_replace({{ expr }}, {{ distill.java_regex(pattern) }}, {{ replacement }}){% endmacro %}
 
 {#- SPEC §2: blank = null or only whitespace. -#}
 {% macro is_blank(expr) -%}
@@ -57,8 +66,27 @@
   {#- the first line holding a character outside the whitespace set; one linear scan -#}
   nullif(regexp_extract({{ expr }}, '(?:^|\n)([^\n]*?[^{{ distill.ws_chars() }}][^\n]*)', 1), '')
 {%- endmacro %}
+{% macro spark__first_non_blank_line(expr) -%}
+  nullif(regexp_extract({{ expr }}, {{ distill.java_regex("'(?:^|\n)([^\n]*?[^" ~ distill.ws_chars() ~ "][^\n]*)'") }}, 1), '')
+{%- endmacro %}
 
 {#- Every match of a pattern in a text, in order (a list of strings). -#}
 {% macro regex_extract_all(expr, pattern) %}{{ return(adapter.dispatch('regex_extract_all', 'distill')(expr, pattern)) }}{% endmacro %}
 {% macro default__regex_extract_all(expr, pattern) %}{{ distill._unsupported('regex_extract_all') }}{% endmacro %}
 {% macro duckdb__regex_extract_all(expr, pattern) %}regexp_extract_all({{ expr }}, {{ pattern }}){% endmacro %}
+{% macro spark__regex_extract_all(expr, pattern) %}regexp_extract_all({{ expr }}, {{ distill.java_regex(pattern) }}, 0){% endmacro %}
+
+{#-
+  An RE2 pattern, given as a SQL string literal, as a Spark SQL literal meaning the same to
+  Java's regex engine: `\b` (Unicode-aware in Java 17) as an ASCII word boundary, `$` (which in
+  Java also matches before a final line break) as the end of the text, and every backslash
+  doubled, since Spark's string literals read backslash escapes. `full` anchors it at both ends
+  (Spark's rlike searches).
+-#}
+{% macro java_regex(pattern, full=false) -%}
+  {%- set inner = pattern[1:-1] -%}
+  {%- set inner = modules.re.sub('(?<!\\\\)((?:\\\\\\\\)*)\\\\b', '\\1(?:(?<=\\\\w)(?!\\\\w)|(?<!\\\\w)(?=\\\\w))', inner) -%}
+  {%- set inner = modules.re.sub('(?<!\\\\)((?:\\\\\\\\)*)\\$', '\\1\\\\z', inner) -%}
+  {%- if full %}{% set inner = '^(?:' ~ inner ~ ')\\z' %}{% endif -%}
+  '{{ inner | replace('\\', '\\\\') }}'
+{%- endmacro %}

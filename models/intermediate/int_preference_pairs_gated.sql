@@ -25,26 +25,39 @@ best_of_rank as (
         task_id,
         preference_rank,
         run_id
-    from candidates
-    qualify row_number() over (
-        partition by task_id, preference_rank
-        order by prov_recorded_at desc, run_id asc
-    ) = 1
+    from (
+        select
+            task_id,
+            preference_rank,
+            run_id,
+            row_number() over (
+                partition by task_id, preference_rank
+                order by prov_recorded_at desc, run_id asc
+            ) as place
+        from candidates
+    ) as ranked
+    where place = 1
 ),
 
 matched as (
     select
-        rejected.run_id as rejected_run_id,
-        best.run_id as chosen_run_id
-    from candidates as rejected
-    inner join best_of_rank as best
-        on
-            rejected.task_id = best.task_id
-            and best.preference_rank - rejected.preference_rank >= {{ min_gap }}
-    qualify row_number() over (
-        partition by rejected.run_id
-        order by best.preference_rank desc
-    ) = 1
+        rejected_run_id,
+        chosen_run_id
+    from (
+        select
+            rejected.run_id as rejected_run_id,
+            best.run_id as chosen_run_id,
+            row_number() over (
+                partition by rejected.run_id
+                order by best.preference_rank desc
+            ) as place
+        from candidates as rejected
+        inner join best_of_rank as best
+            on
+                rejected.task_id = best.task_id
+                and best.preference_rank - rejected.preference_rank >= {{ min_gap }}
+    ) as ranked
+    where place = 1
 ),
 
 pairs as (
@@ -148,7 +161,7 @@ final as (
         'chosen_evidence_input_file', 'chosen_evidence_input_line', 'chosen_evidence_line_id',
         'score_input_file', 'score_input_line', 'score_line_id',
         'rejected_evidence_input_file', 'rejected_evidence_input_line', 'rejected_evidence_line_id',
-    ], 'id', 'rejected_run_id, chosen_run_id', "rejected_run_id || ' / ' || chosen_run_id") }}
+    ], 'id', ['rejected_run_id', 'chosen_run_id'], "rejected_run_id || ' / ' || chosen_run_id") }}
 )
 
 select * from final

@@ -92,18 +92,15 @@ file_refs as (
     from {{ ref('stg_substrate__evidence') }} as staged
     inner join canonical
         on staged.line_id = canonical.line_id
-    cross join unnest(staged.file_refs) as refs (file_ref)
+    {{ distill.cross_join_unnest('staged.file_refs', 'refs', 'file_ref') }}
 ),
 
 file_ref_checks as (
     select
         file_refs.run_id,
-        list(file_refs.file_ref order by file_refs.file_ref) filter (
-            where {{ distill.is_unsafe_path('file_refs.file_ref') }}
-        ) as unsafe_file_refs,
-        list(file_refs.file_ref order by file_refs.file_ref) filter (
-            where manifest_files.has_manifest and manifest.path is null
-        ) as unlisted_file_refs
+        {{ distill.sorted_list_agg('file_refs.file_ref', distill.is_unsafe_path('file_refs.file_ref')) }} as unsafe_file_refs,
+        {{ distill.sorted_list_agg('file_refs.file_ref', 'manifest_files.has_manifest and manifest.path is null') }}
+            as unlisted_file_refs
     from file_refs
     cross join manifest_files
     left join manifest
@@ -134,7 +131,7 @@ joined as (
         {# a run without evidence: what a null text gives #}
         coalesce(evidence.is_text_blank, true) as is_text_blank,
         evidence.rag_title,
-        coalesce(evidence.secrets_in_text, cast([] as varchar[])) as secrets_in_text,
+        coalesce(evidence.secrets_in_text, {{ distill.empty_string_list() }}) as secrets_in_text,
         evidence.context_matrix,
         evidence.file_refs,
         evidence.prov_source_file,
@@ -142,8 +139,8 @@ joined as (
         evidence.prov_sig_hash,
         evidence.prov_recorded_at,
         task_classes.task_class,
-        coalesce(file_ref_checks.unsafe_file_refs, []) as unsafe_file_refs,
-        coalesce(file_ref_checks.unlisted_file_refs, []) as unlisted_file_refs
+        coalesce(file_ref_checks.unsafe_file_refs, {{ distill.empty_string_list() }}) as unsafe_file_refs,
+        coalesce(file_ref_checks.unlisted_file_refs, {{ distill.empty_string_list() }}) as unlisted_file_refs
     from scores
     left join evidence
         on scores.run_id = evidence.run_id

@@ -86,7 +86,7 @@ final as (
         'prov_source_file', 'prov_line', 'prov_sig_hash', 'recorded_at',
         'score_input_file', 'score_input_line', 'score_line_id',
         'evidence_input_file', 'evidence_input_line', 'evidence_line_id',
-    ], 'id', 'run_id', 'run_id') }}
+    ], 'id', ['run_id'], 'run_id') }}
 )
 
 select * from final

@@ -24,8 +24,12 @@ final as (
         refused.errors,
         refused.rejected_run_id as run_id,
         {{ distill.json_object_of([
-            ('chosen', distill.json_object_of([('scored_run', distill.line_record('chosen_score.raw')), ('evidence', distill.line_record('chosen_evidence.raw'))])),
-            ('rejected', distill.json_object_of([('scored_run', distill.line_record('rejected_score.raw')), ('evidence', distill.line_record('rejected_evidence.raw'))])),
+            ('chosen', distill.json_object_of([
+                ('scored_run', distill.line_record('chosen_score.raw'), 'json'),
+                ('evidence', distill.line_record('chosen_evidence.raw'), 'json')]), 'json'),
+            ('rejected', distill.json_object_of([
+                ('scored_run', distill.line_record('rejected_score.raw'), 'json'),
+                ('evidence', distill.line_record('rejected_evidence.raw'), 'json')]), 'json'),
         ]) }} as source_record,
         {{ distill.source_provenance('refused.score_input_file', 'refused.score_input_line') }} as source_provenance
     from refused

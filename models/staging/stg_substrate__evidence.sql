@@ -59,11 +59,9 @@ typed as (
         case when {{ t['title'] }} = 'VARCHAR' then {{ s['title'] }} end as title,
         case
             when {{ t['context.matrix'] }} = 'ARRAY'
-                then list_filter(
-                    {{ distill.json_array_strings(distill.list_at('json_arrays', 2)) }},
-                    lambda m: not {{ distill.is_blank('m') }}
-                )
-            else []
+                then {{ distill.list_where(
+                    distill.json_array_strings(distill.list_at('json_arrays', 2)), 'm', 'not ' ~ distill.is_blank('m')) }}
+            else {{ distill.empty_string_list() }}
         end as context_matrix,
         case
             when {{ t['file_refs'] }} = 'ARRAY' then {{ distill.json_array_strings(distill.list_at('json_arrays', 1)) }}
@@ -123,7 +121,7 @@ final as (
         context_matrix,
         text,
         title,
-        coalesce(file_refs, []) as file_refs,
+        coalesce(file_refs, {{ distill.empty_string_list() }}) as file_refs,
         prov_source_file,
         prov_line,
         prov_sig_hash,

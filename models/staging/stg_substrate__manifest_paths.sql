@@ -9,7 +9,7 @@ lines as (
     select
         input_file,
         input_line,
-        rtrim({{ distill.try_decode_utf8('raw') }}, chr(10)) as line_text
+        trim(trailing chr(10) from {{ distill.try_decode_utf8('raw') }}) as line_text
     from {{ ref('base_substrate__lines') }}
     where input_kind = 'manifest' and input_line > 0
 ),
@@ -18,7 +18,7 @@ paths as (
     select
         input_file,
         input_line,
-        case when suffix(line_text, chr(13)) then left(line_text, -1) else line_text end as path
+        case when right(line_text, 1) = chr(13) then substr(line_text, 1, length(line_text) - 1) else line_text end as path
     from lines
 ),
 

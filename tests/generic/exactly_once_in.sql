@@ -52,7 +52,7 @@ final as (
         counted.key,
         counted.times_in_model,
         counted.times_found,
-        string_agg(found.found_in, ', ' order by found.found_in) as found_in
+        {{ distill.sorted_string_agg('found.found_in', "', '") }} as found_in
     from counted
     left join found
         on counted.key = found.key

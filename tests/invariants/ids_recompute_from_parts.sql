@@ -36,7 +36,7 @@
     ('quarantine_ingest', 'quarantine_ingest',
         "'q-' || " ~ hex16.format(
             "'ingest' || " ~ us ~ " || source_provenance.input_file || ':' || "
-            ~ "cast(source_provenance.input_line as varchar) || " ~ us ~ " || reason")),
+            ~ "cast(source_provenance.input_line as string) || " ~ us ~ " || reason")),
 ] -%}
 
 {#- sqlfluff's layout rule is off for the loop alone, as in quarantine_reasons_allowed -#}

@@ -79,7 +79,7 @@ per_line as (
         coalesce(lines.input_line, buckets.input_line) as input_line,
         lines.input_file is not null as is_input_line,
         count(buckets.bucket) as n_buckets,
-        string_agg(buckets.bucket, ', ' order by buckets.bucket) as bucket_names
+        {{ distill.sorted_string_agg('buckets.bucket', "', '") }} as bucket_names
     from lines
     full outer join buckets
         on
