@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,spark]'
 	# TRL's data utilities (the tests check exports/hf/ with them) import without torch;
 	# its declared dependencies would pull a deep-learning framework, so they are not installed
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -c constraints.txt trl

@@ -7,3 +7,12 @@
 {% macro duckdb__force_compression(method) -%}
   {%- if method is none -%}checkpoint; reset force_compression{%- else -%}set force_compression = '{{ method }}'{%- endif -%}
 {%- endmacro %}
+
+{#-
+  The materialization of a relation distill's writer reads: what the model asks for on DuckDB,
+  always a table on Spark, where the writer reads the tables' Parquet files with DuckDB (a
+  Spark view has no file to read).
+-#}
+{% macro written_from(materialization) -%}
+  {{- return('table' if target.type == 'spark' else materialization) -}}
+{%- endmacro %}

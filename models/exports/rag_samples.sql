@@ -3,7 +3,7 @@
   A view: the writer's COPY reads it once, joining the texts in as it writes. As a table, its
   texts were compressed and stored only to be read back once (docs/performance.md).
 #}
-{{ config(materialized='view') }}
+{{ config(materialized=distill.written_from('view')) }}
 with
 
 gated as (

@@ -2,7 +2,7 @@
   SPEC §5 SFT rows: the runs int_sft_gated let through, in SPEC's key order. A view, as
   rag_samples is and for the same reason: the writer's COPY joins the texts in as it writes.
 #}
-{{ config(materialized='view') }}
+{{ config(materialized=distill.written_from('view')) }}
 with
 
 gated as (

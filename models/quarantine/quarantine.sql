@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized=distill.written_from('view')) }}
 {# Every refused row of every exporter, ingest included: the relation people query. #}
 with
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -16,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from distill import __version__
-from distill.config import Inputs, Options, Paths, project_dir
-from distill.lines import InputError, expand
+from distill.config import DEFAULT_WAREHOUSE, ENGINES, Inputs, Options, Paths, project_dir
+from distill.lines import InputError
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER = 0, 1, 2, 3
 
@@ -70,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--warehouse",
-        default="warehouse/distill.duckdb",
-        help="DuckDB warehouse file (default: warehouse/distill.duckdb)",
+        help="the warehouse: a DuckDB file (default warehouse/distill.duckdb), or with "
+        "--engine spark a folder of Spark tables (default warehouse/spark)",
     )
     common.add_argument("--quiet", action="store_true", help="print only errors")
     common.add_argument(
@@ -86,8 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="repo manifest (default: the sample's while --evidence is the default; '' = none)",
     )
 
+    engine = argparse.ArgumentParser(add_help=False)
+    engine.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="the engine dbt builds on: duckdb (default) or spark (dbt-spark, a local session)",
+    )
+
     def pipeline(name: str, help_text: str, *flags: str) -> None:
-        sub = commands.add_parser(name, parents=[common, inputs], help=help_text)
+        sub = commands.add_parser(name, parents=[common, inputs, engine], help=help_text)
         if "review" in flags:
             sub.add_argument(
                 "--include-review", action="store_true", help="RAG takes needs_human_review runs"
@@ -149,9 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--quiet", action="store_true")
     synth.add_argument("--json", action="store_true")
 
-    sql = commands.add_parser("sql", help="read-only SQL on the warehouse")
+    sql = commands.add_parser("sql", parents=[engine], help="read-only SQL on the warehouse")
     sql.add_argument("query", help='e.g. "select reason, count(*) from quarantine group by 1"')
-    sql.add_argument("--warehouse", default="warehouse/distill.duckdb")
+    sql.add_argument("--warehouse", help="as for the other commands")
     sql.add_argument("--json", action="store_true", help="print rows as JSON Lines")
     return parser
 
@@ -164,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             return _synth(args)
         if args.command == "sql":
             return _sql(args)
-        paths = Paths(Path(args.exports), Path(args.reports), Path(args.warehouse))
+        paths = Paths(Path(args.exports), Path(args.reports), _warehouse(args), _engine(args))
         if args.command == "health":
             from distill.health import run_health
 
@@ -213,12 +222,9 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     clock = time.monotonic()
     inputs = Inputs.from_args(args.evidence, args.scored, args.manifest)
     options = _options(args)
-    files = [
-        path  # a missing file or an empty glob is exit 2 before dbt starts
-        for pattern in (inputs.evidence, inputs.scored, inputs.manifest)
-        if pattern is not None
-        for path in expand(pattern)
-    ]
+    files = [path for _, path in inputs.files()]  # exit 2 before dbt starts when one is missing
+    if paths.engine == "spark":
+        _check_spark()
     digests = receipts.InputDigests(files)  # hashed while dbt builds, read by the receipts
     stages = [STAGES[name] for name in COMMANDS[args.command]]
     say = (lambda _m: None) if (args.quiet or args.json) else (lambda m: print(m, flush=True))
@@ -237,8 +243,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
             _error("dbt build failed; nothing was written")
             return EXIT_OTHER
         if outcome.failures:
-            with read_only(paths.warehouse) as con:
-                _report_failures(con, outcome)
+            _report_failures(paths, outcome)
             _error(
                 f"{outcome.tests_failed} gate test(s) failed; nothing was written "
                 f"(exports in {paths.exports} are untouched)"
@@ -270,6 +275,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                         written=written,
                         outcome=outcome,
                         input_listing=listing,
+                        engine=paths.engine,
                     )
                     for stage in stages
                 ]
@@ -319,15 +325,52 @@ def _stage_hub_card(commit, latest: dict, exports: list) -> None:
                 commit.remove(stale)
 
 
-def _report_failures(con, outcome) -> None:
+def _engine(args: argparse.Namespace) -> str:
+    return getattr(args, "engine", "duckdb")
+
+
+def _warehouse(args: argparse.Namespace) -> Path:
+    return Path(args.warehouse or DEFAULT_WAREHOUSE[_engine(args)])
+
+
+def _check_spark() -> None:
+    """--engine spark needs pyspark and dbt-spark (the `spark` extra) and a Java runtime."""
+    import importlib.util
+    import shutil
+    import subprocess
+
+    if (
+        importlib.util.find_spec("pyspark") is None
+        or importlib.util.find_spec("dbt.adapters.spark") is None
+    ):
+        raise UsageError("--engine spark needs pyspark and dbt-spark: pip install -e '.[spark]'")
+    java = shutil.which(
+        "java", path=os.path.join(os.environ.get("JAVA_HOME", ""), "bin")
+    ) or shutil.which("java")
+    try:
+        ok = (
+            java is not None
+            and subprocess.run([java, "-version"], capture_output=True, timeout=30).returncode == 0
+        )
+    except (OSError, subprocess.SubprocessError):
+        ok = False
+    if not ok:
+        raise UsageError(
+            "--engine spark needs a Java runtime (17 or later) on PATH or in JAVA_HOME, "
+            "e.g. apt install openjdk-17-jre-headless"
+        )
+
+
+def _report_failures(paths: Paths, outcome) -> None:
+    from distill.warehouse import failing_rows
+
     for failure in outcome.failures:
         _error(f"FAILED {failure.name}: {failure.message}")
         if not failure.compiled_sql:
             continue
         try:
-            cursor = con.sql(f"select * from ({failure.compiled_sql}) as offending limit 5")
-            columns = cursor.columns
-            for row in cursor.fetchall():
+            columns, rows = failing_rows(paths, failure.compiled_sql, limit=5)
+            for row in rows:
                 shown = ", ".join(f"{c}={_short(v)}" for c, v in zip(columns, row, strict=True))
                 print(f"    offending row: {shown}", file=sys.stderr)
         except Exception as err:  # the sample is a courtesy; the verdict stands without it
@@ -427,7 +470,7 @@ def _sql(args: argparse.Namespace) -> int:
 
     from distill.warehouse import read_only
 
-    with read_only(Path(args.warehouse)) as con:
+    with read_only(_warehouse(args)) as con:
         try:
             cursor = con.sql(args.query)
         except duckdb.Error as err:

@@ -9,6 +9,9 @@ from pathlib import Path
 DEFAULT_EVIDENCE = "data/sample/evidence.jsonl"
 DEFAULT_SCORED = "data/sample/scored_runs.jsonl"
 DEFAULT_MANIFEST = "data/sample/repo_manifest.txt"
+ENGINES = ("duckdb", "spark")
+# the warehouse of each engine: a DuckDB file, or a folder of Spark tables and their metastore
+DEFAULT_WAREHOUSE = {"duckdb": "warehouse/distill.duckdb", "spark": "warehouse/spark"}
 # DuckDB's cap; profiles.yml has the same default. 3 GB for DuckDB keeps the whole process
 # (Python, dbt, Arrow batches) under 4 GB at 1M runs; DuckDB spills to disk beyond it.
 DEFAULT_MEMORY_LIMIT = "3GB"
@@ -51,6 +54,18 @@ class Inputs:
             manifest=manifest or None,
         )
 
+    def files(self) -> list[tuple[str, str]]:
+        """(kind, path) of every input file, globs expanded and sorted; an InputError when a
+        path names no file (SPEC §7: exit 2 before dbt starts)."""
+        from distill.lines import expand
+
+        patterns = [
+            ("evidence", self.evidence),
+            ("scored", self.scored),
+            ("manifest", self.manifest),
+        ]
+        return [(kind, path) for kind, pattern in patterns if pattern for path in expand(pattern)]
+
 
 @dataclass(frozen=True)
 class Options:
@@ -70,7 +85,8 @@ class Options:
 class Paths:
     exports: Path = field(default_factory=lambda: Path("exports"))  # written datasets
     reports: Path = field(default_factory=lambda: Path("reports/distillation"))  # receipts
-    warehouse: Path = field(default_factory=lambda: Path("warehouse/distill.duckdb"))  # DuckDB
+    warehouse: Path = field(default_factory=lambda: Path(DEFAULT_WAREHOUSE["duckdb"]))
+    engine: str = "duckdb"  # the dbt target that builds: duckdb (the `dev` target) or spark
 
     @property
     def dbt_target(self) -> Path:

@@ -40,6 +40,9 @@ class BuildOutcome:
 
 def dbt_vars(inputs: Inputs, options: Options) -> dict:
     return {
+        # every input file, [kind, path as given], globs expanded, files sorted (SPEC §2): the
+        # Spark framing reads this list, so 0-byte files are counted and paths stay as given
+        "input_files": [[kind, path] for kind, path in inputs.files()],
         "evidence_path": inputs.evidence,
         "scored_path": inputs.scored,
         "manifest_path": inputs.manifest or "",
@@ -82,6 +85,8 @@ def run_build(
         # is incremental.
         "--full-refresh",
     ]
+    if paths.engine == "spark":
+        args += ["--target", "spark"]
     if selector:
         args += ["--selector", selector]
     if quiet:
@@ -93,7 +98,7 @@ def run_build(
         with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
             result = dbtRunner().invoke(args)
     finally:
-        _release_warehouse()
+        _release_warehouse(paths.engine)
         if env_before is None:
             os.environ.pop("DISTILL_WAREHOUSE", None)
         else:
@@ -101,7 +106,11 @@ def run_build(
     return _outcome(result, sink.getvalue())
 
 
-def _release_warehouse() -> None:
+def _release_warehouse(engine: str) -> None:
+    """DuckDB: close dbt's connections, which keep the file locked (dbt-core#11980). Spark: the
+    session stays up for the failing tests' sample rows; the process ends with it."""
+    if engine != "duckdb":
+        return
     with contextlib.suppress(Exception):
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 

@@ -106,19 +106,21 @@ def git_state(cwd: Path) -> dict | None:
     }
 
 
-def versions() -> dict:
+def versions(engine: str = "duckdb") -> dict:
+    """The code that made the files: distill, dbt and the engine's adapter and runtime (DuckDB
+    is listed on both engines: it writes the files)."""
     def version(name: str) -> str | None:
         try:
             return metadata.version(name)
         except metadata.PackageNotFoundError:
             return None
 
-    return {
-        "distill": version("distill"),
-        "dbt": version("dbt-core"),
-        "dbt_duckdb": version("dbt-duckdb"),
-        "duckdb": duckdb.__version__,
-    }
+    found = {"distill": version("distill"), "dbt": version("dbt-core")}
+    if engine == "spark":
+        found |= {"dbt_spark": version("dbt-spark"), "pyspark": version("pyspark")}
+    else:
+        found["dbt_duckdb"] = version("dbt-duckdb")
+    return found | {"duckdb": duckdb.__version__}
 
 
 def build_receipt(
@@ -133,6 +135,7 @@ def build_receipt(
     written: list[Written],
     outcome: BuildOutcome,
     input_listing: list[dict],
+    engine: str = "duckdb",
 ) -> dict:
     mine = [w for w in written if stage.name in w.export.stages]
     return {
@@ -140,7 +143,8 @@ def build_receipt(
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "duration_ms": duration_ms,
         "git": git,
-        "versions": versions(),
+        "engine": engine,
+        "versions": versions(engine),
         "options": {
             "evidence": inputs.evidence,
             "scored": inputs.scored,

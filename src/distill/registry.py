@@ -48,10 +48,17 @@ class Export:
 
     @property
     def rows(self) -> str:
-        """The query of the file's rows (the writer adds the order)."""
-        if self.split is None:
-            return f"select * from {self.relation}"
-        return f"select * exclude (split) from {self.relation} where split = '{self.split}'"
+        """The query of the file's rows, run by DuckDB on either engine (the writer adds the
+        order). A quarantine's source_record is read as DuckDB's JSON type, which writes it in
+        DuckDB's form whether the engine built it as JSON (DuckDB) or as JSON text (Spark)."""
+        if self.split is not None:
+            return f"select * exclude (split) from {self.relation} where split = '{self.split}'"
+        if self.shape == "quarantine":
+            return (
+                "select * replace (cast(source_record as json) as source_record)"
+                f" from {self.relation}"
+            )
+        return f"select * from {self.relation}"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""The warehouse file: one writer at a time, and read-only access for everything else."""
+"""The warehouse: one writer at a time, and read-only access for everything else.
+
+On DuckDB the warehouse is one file. On Spark it is a folder (profiles.yml's spark target):
+every table dbt-spark built is Parquet under tables/distill.db/<table>/, and distill reads
+those files with DuckDB, so the writer, the receipts and `distill sql` run the same queries on
+either engine and the files come out byte for byte the same.
+"""
 
 from __future__ import annotations
 
@@ -58,14 +64,43 @@ class WarehouseLock:
             self.fd = None
 
 
+SPARK_SCHEMA = "distill"  # profiles.yml's spark target: its tables are under tables/distill.db/
+
+
+def spark_tables(warehouse: Path) -> dict[str, Path]:
+    """The tables of a Spark warehouse folder: name -> the folder of its Parquet files."""
+    root = warehouse / "tables" / f"{SPARK_SCHEMA}.db"
+    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir()} if root.is_dir() else {}
+
+
+def _open_spark(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB whose views are the Spark warehouse's tables, read from Parquet."""
+    tables = spark_tables(warehouse)
+    if not tables:
+        raise WarehouseBusy(
+            f"no Spark tables in {warehouse}: run `distill export-all --engine spark` first"
+        )
+    con = duckdb.connect()
+    for name, folder in tables.items():
+        files = sorted(folder.glob("*.parquet"))
+        if not files:  # a table Spark wrote no part file for holds no row; it is skipped
+            continue
+        listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        con.execute(f'create view "{name}" as select * from read_parquet([{listing}])')
+    return con
+
+
 @contextlib.contextmanager
 def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not warehouse.is_file():
+    if warehouse.is_dir():
+        con = _open_spark(warehouse)
+    elif not warehouse.is_file():
         raise WarehouseBusy(f"no warehouse at {warehouse}: run `distill export-all` first")
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.IOException as err:
-        raise WarehouseBusy(f"{warehouse}: {str(err).splitlines()[0]}") from err
+    else:
+        try:
+            con = duckdb.connect(str(warehouse), read_only=True)
+        except duckdb.IOException as err:
+            raise WarehouseBusy(f"{warehouse}: {str(err).splitlines()[0]}") from err
     try:
         # the same caps as the build (profiles.yml): a sort for COPY spills instead of growing
         settings = duckdb_settings()
@@ -78,3 +113,20 @@ def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def failing_rows(paths, compiled_sql: str, limit: int) -> tuple[list[str], list[tuple]]:
+    """A sample of the rows a failed data test returned, for the error message: on DuckDB from
+    the warehouse file, on Spark from the session the build ran in (the test is Spark SQL)."""
+    query = f"select * from ({compiled_sql}) as offending limit {limit}"
+    if paths.engine == "spark":
+        from pyspark.sql import SparkSession
+
+        session = SparkSession.getActiveSession()
+        if session is None:
+            raise RuntimeError("the Spark session has ended")
+        frame = session.sql(query)
+        return frame.columns, [tuple(row) for row in frame.collect()]
+    with read_only(paths.warehouse) as con:
+        cursor = con.sql(query)
+        return cursor.columns, cursor.fetchall()
