@@ -34,7 +34,7 @@
     {%- endfor %}
     case when is_duplicate then 'duplicate_id' else reason end as reason,
     case
-      when is_duplicate then ['export id ' || {{ id_column }} || ' is already taken by ' || id_owner]
+      when is_duplicate then {{ distill.list_of(["'export id ' || " ~ id_column ~ " || ' is already taken by ' || id_owner"]) }}
       else errors
     end as errors
   from (

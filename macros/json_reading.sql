@@ -107,7 +107,11 @@
   blanked out first, so "inf" inside a string is text, not a literal; only texts that hold
   such letters at all are looked at again.
 -#}
-{% macro json_foreign_literal(expr) -%}
+{% macro json_foreign_literal(expr) %}{{ return(adapter.dispatch('json_foreign_literal', 'distill')(expr)) }}{% endmacro %}
+{% macro default__json_foreign_literal(expr) %}{{ distill._unsupported('json_foreign_literal') }}{% endmacro %}
+{#- Spark's classification refuses every other spelling already (see below) -#}
+{% macro spark__json_foreign_literal(expr) %}false{% endmacro %}
+{% macro duckdb__json_foreign_literal(expr) -%}
   ({{ distill.regex_search(expr, "'(?i:nan|inf)'") }}
    and {{ distill.list_any(
         distill.regex_extract_all(
@@ -115,3 +119,175 @@
             "'-?(?i:nan|infinity|inf)'"),
         'literal', "literal not in ('NaN', 'Infinity', '-Infinity')") }})
 {%- endmacro %}
+
+{# ---------------------------------------------------------------- Spark
+  Spark's JSON functions do not read SPEC §2's JSON alike (Jackson-based ones accept comments,
+  single quotes, raw control characters and trailing garbage; the VARIANT parser refuses NaN
+  and trailing commas, stops after the first value and keeps the last of duplicate keys). The
+  Spark side classifies a line in SQL (docs/spark.md): raw control characters refuse it;
+  outside strings, trailing commas are deleted and exactly NaN, Infinity and -Infinity made a
+  number; the text must then parse as a VARIANT inside `[...]` and inside `{"k": ...}` (no
+  line can close both wrappers early). Types come from schema_of_variant, keys (in order, with
+  duplicates) from json_object_keys, and on a line with a duplicate key the values are read by
+  get_json_object, whose first match wins, as in DuckDB. Every repetition in these patterns is
+  possessive: Java's regex recursion overflows the stack on a long string otherwise, which
+  ends the JVM. `expr` is a line's text; each macro derives what it needs from it.
+#}
+
+{% macro _spark_json_clean(expr) -%}
+  replace(regexp_replace(regexp_replace({{ expr }}, '(?s)("(?:[^"\\\\]++|\\\\.)*+"|[\\[{,][ \\t\\n\\r]*,)|,(?=[ \\t\\n\\r]*[}\\]])|(?<![\\w.+-])(-Infinity|Infinity|NaN)(?![\\w.+-])', concat('$1', chr(1), '$2')),
+    '\\x01(?:-Infinity|Infinity|NaN)', '0.0'), chr(1), '')
+{%- endmacro %}
+
+{% macro _spark_json_array(expr) -%}
+  case when not ({{ expr }} rlike '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]') then try_parse_json(concat('[', {{ distill._spark_json_clean(expr) }}, ']')) end
+{%- endmacro %}
+
+{#- the document as a VARIANT, null when the text is not SPEC §2's JSON -#}
+{% macro _spark_json_doc(expr) -%}
+  case
+    when variant_get({{ distill._spark_json_array(expr) }}, '$[0]') is not null
+      and variant_get({{ distill._spark_json_array(expr) }}, '$[1]') is null
+      and (instr({{ distill._spark_json_clean(expr) }}, ']') = 0
+        or try_parse_json(concat('{"k":', {{ distill._spark_json_clean(expr) }}, '}')) is not null)
+      then variant_get({{ distill._spark_json_array(expr) }}, '$[0]')
+  end
+{%- endmacro %}
+
+{#- DuckDB's json_type names of a VARIANT value: a JSON integer within 64 bits BIGINT, any other number DOUBLE -#}
+{% macro _spark_json_type(v) -%}
+  case
+    when {{ v }} is null then null
+    when schema_of_variant({{ v }}) like 'OBJECT%' then 'OBJECT'
+    when schema_of_variant({{ v }}) like 'ARRAY%' then 'ARRAY'
+    when schema_of_variant({{ v }}) = 'STRING' then 'VARCHAR'
+    when schema_of_variant({{ v }}) = 'VOID' then 'NULL'
+    when schema_of_variant({{ v }}) = 'BOOLEAN' then 'BOOLEAN'
+    when schema_of_variant({{ v }}) in ('TINYINT', 'SMALLINT', 'INT', 'BIGINT') then 'BIGINT'
+    else 'DOUBLE'
+  end
+{%- endmacro %}
+
+{#-
+  The columns the other spark__ macros read, added once per line where the text is decoded
+  (macros/staging.sql, non_blank_lines), so that a field's SQL does not repeat the classifier:
+  json_cx (the cleaned text), json_doc (the document, null when the text is no JSON), json_dup
+  (a duplicate key in the record, its provenance or its context) and json_dup_text. DuckDB
+  reads its JSON directly and adds none.
+-#}
+{% macro json_parse_columns(expr) %}{{ return(adapter.dispatch('json_parse_columns', 'distill')(expr)) }}{% endmacro %}
+{% macro default__json_parse_columns(expr) %}{{ distill._unsupported('json_parse_columns') }}{% endmacro %}
+{% macro duckdb__json_parse_columns(expr) %}{% endmacro %}
+{% macro spark__json_parse_columns(expr) -%}
+  , {{ distill._spark_json_clean(expr) }} as json_cx,
+  {{ distill._spark_json_doc(expr) }} as json_doc,
+  {{ distill._spark_json_has_dup(expr) }} as json_dup,
+  {{ distill._spark_json_dup_text(expr) }} as json_dup_text
+{%- endmacro %}
+
+{#- the names of those columns, for a select that carries them on -#}
+{% macro json_parse_carry() %}{{ return(adapter.dispatch('json_parse_carry', 'distill')()) }}{% endmacro %}
+{% macro default__json_parse_carry() %}{{ distill._unsupported('json_parse_carry') }}{% endmacro %}
+{% macro duckdb__json_parse_carry() %}{% endmacro %}
+{% macro spark__json_parse_carry() %}, json_cx, json_doc, json_dup, json_dup_text{% endmacro %}
+
+{% macro spark__json_doc_type(expr) %}{{ distill._spark_json_type('json_doc') }}{% endmacro %}
+{% macro spark__json_doc_type_or_null(expr) %}{{ distill._spark_json_type('json_doc') }}{% endmacro %}
+
+{#- the keys of the object at a path, in order, duplicates kept; null when it is no object -#}
+{% macro _spark_json_keys(cx, path) -%}
+  {%- if path == '$' -%}
+  json_object_keys({{ cx }})
+  {%- else -%}
+  json_object_keys(get_json_object({{ cx }}, '{{ path }}'))
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__json_keys_at(expr, paths) -%}
+  array({% for p in paths %}{{ distill._spark_json_keys('json_cx', p) }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{#- true when the record, its provenance or its context holds a key twice (SPEC §2.5) -#}
+{% macro _spark_json_has_dup(expr) -%}
+  ({%- for p in ['$', '$.provenance', '$.context'] %}
+    coalesce(size(array_distinct({{ distill._spark_json_keys(distill._spark_json_clean(expr), p) }}))
+      < size({{ distill._spark_json_keys(distill._spark_json_clean(expr), p) }}), false)
+    {%- if not loop.last %} or{% endif %}
+  {%- endfor %})
+{%- endmacro %}
+{#- the text for get_json_object on a line with a duplicate key: JSON null as the string
+    "\u0002null" (a null match is skipped by a wildcard path, which would take the next
+    duplicate), every non-integer number as 0.0 (Jackson writes a huge one as "Infinity") -#}
+{% macro _spark_json_dup_text(expr) -%}
+  replace(
+    regexp_replace(
+      regexp_replace(
+        regexp_replace({{ distill._spark_json_clean(expr) }}, '(?s)("(?:[^"\\\\]++|\\\\.)*+")|(?<![\\w.+-])(null|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?[eE][+-]?[0-9]+|-?(?:0|[1-9][0-9]*)\\.[0-9]+)(?![\\w.+-])', concat('$1', chr(1), '$2')),
+        concat(chr(1), 'null'), concat('"', chr(2), 'null"')),
+      concat(chr(1), '-?[0-9][0-9.eE+-]*'), '0.0'),
+    chr(1), '')
+{%- endmacro %}
+
+{#- the value at a JSON path as a VARIANT, the first of duplicate keys winning as in DuckDB
+    (the VARIANT keeps the last one): on a line with a duplicate key it is read by
+    get_json_object, whose wildcard step returns the first match as JSON text -#}
+{% macro _spark_json_field(path) -%}
+  {%- set fallback = "try_parse_json(get_json_object(concat('[', json_dup_text, ']'), '$[*]" ~ path[1:] ~ "'))" -%}
+  case
+    when json_dup then
+      case
+        when try_variant_get({{ fallback }}, '$', 'string') = concat(chr(2), 'null') then parse_json('null')
+        else {{ fallback }}
+      end
+    else try_variant_get(json_doc, '{{ path }}')
+  end
+{%- endmacro %}
+
+{% macro spark__json_types_at(expr, paths) -%}
+  array({% for p in paths %}{{ distill._spark_json_type(distill._spark_json_field(p)) }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{#- a string's value, an integer's digits (DuckDB's json_extract_string of both) -#}
+{% macro spark__json_strings_at(expr, paths) -%}
+  array({% for p in paths %}
+    case
+      when schema_of_variant({{ distill._spark_json_field(p) }}) = 'STRING'
+        then variant_get({{ distill._spark_json_field(p) }}, '$', 'string')
+      when schema_of_variant({{ distill._spark_json_field(p) }}) in ('TINYINT', 'SMALLINT', 'INT', 'BIGINT')
+        then cast(try_variant_get({{ distill._spark_json_field(p) }}, '$', 'bigint') as string)
+    end{% if not loop.last %}, {% endif %}
+  {%- endfor %})
+{%- endmacro %}
+
+{#- on Spark the values are VARIANTs, which json_array_strings and json_array_all_strings read -#}
+{% macro spark__json_values_at(expr, paths) -%}
+  array({% for p in paths %}{{ distill._spark_json_field(p) }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{% macro spark__json_array_strings(json_expr) -%}
+  case
+    when schema_of_variant({{ json_expr }}) like 'ARRAY%' then transform(
+      filter(cast({{ json_expr }} as array<variant>),
+        e -> schema_of_variant(e) = 'STRING' and cast(e as string) <> concat(chr(2), 'null')),
+      e -> cast(e as string))
+  end
+{%- endmacro %}
+
+{% macro spark__json_array_all_strings(json_expr) -%}
+  coalesce(forall(cast({{ json_expr }} as array<variant>),
+    e -> schema_of_variant(e) = 'STRING' and cast(e as string) <> concat(chr(2), 'null')), true)
+{%- endmacro %}
+
+{% macro spark__first_duplicate(list_expr) -%}
+  element_at(filter({{ list_expr }}, (k, i) -> array_position({{ list_expr }}, k) < i + 1), 1)
+{%- endmacro %}
+
+{#- JSON on Spark is its text: the writer reads it as DuckDB's JSON type (docs/spark.md) -#}
+{% macro spark__as_json(expr) %}{{ expr }}{% endmacro %}
+
+{#- The string at one JSON path of a JSON value (a quarantine's source_record, which Spark keeps
+    as JSON text); null when missing. -#}
+{% macro json_string_at(expr, path) %}{{ return(adapter.dispatch('json_string_at', 'distill')(expr, path)) }}{% endmacro %}
+{% macro default__json_string_at(expr, path) %}{{ distill._unsupported('json_string_at') }}{% endmacro %}
+{% macro duckdb__json_string_at(expr, path) %}json_extract_string({{ expr }}, '{{ path }}'){% endmacro %}
+{% macro spark__json_string_at(expr, path) %}get_json_object({{ expr }}, '{{ path }}'){% endmacro %}

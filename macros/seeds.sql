@@ -12,8 +12,11 @@
   {%- set agate_table = load_agate_table() -%}
   {%- set column_types = config.get('column_types', {}) -%}
   {{ run_hooks(pre_hooks) }}
+  {% call statement('drop', fetch_result=false) -%}
+    drop table if exists {{ target_relation }}
+  {%- endcall %}
   {% call statement('main') -%}
-    create or replace table {{ target_relation }} using parquet as
+    create table {{ target_relation }} using parquet as
     select
       {%- for column in agate_table.column_names %}
       cast(`{{ column }}` as {{ distill.spark_type(column_types.get(column, 'varchar')) }}) as `{{ column }}`
@@ -25,6 +28,7 @@
   {%- endcall %}
   {{ run_hooks(post_hooks) }}
   {% do persist_docs(target_relation, model) %}
+  {% do store_result('agate_table', response='OK', agate_table=agate_table) %}
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
 

@@ -11,7 +11,7 @@
     input_line,
     line_id,
     line_text,
-    line_status,
+    line_status{{ distill.json_parse_carry() }},
     {#- raw_line (SPEC §5): a line that is no record, as text of at most 10000 code points;
         invalid UTF-8 shown escaped. Computed only for such lines: cutting costs a scan. -#}
     case
@@ -33,6 +33,8 @@
         *,
         {{ distill.json_doc_type_or_null('line_text') }} as doc_type
       from (
+        select *{{ distill.json_parse_columns('line_text') }}
+        from (
         {#- every line carries its '\n' (distill/lines.py), and keeps it: to JSON it is whitespace,
             and cutting it (rtrim) cost more than all the JSON parsing of a 2 KB line together -#}
         select
@@ -45,6 +47,7 @@
         where input_kind = '{{ input_kind }}' and input_line > 0
       ) as decoded
       where line_text is null or not {{ distill.is_blank('line_text') }}
+      ) as parsed_text
     ) as typed
   ) as classified
 {%- endmacro %}
@@ -94,7 +97,7 @@
 -#}
 {% macro schema_errors(run_id_type, field_errors) -%}
   case
-    when line_status <> 'object' then [{{ distill.line_status_error('line_status', 'line_text') }}]
+    when line_status <> 'object' then {{ distill.list_of([distill.line_status_error('line_status', 'line_text')]) }}
     else {{ distill.compact_list([
         distill.duplicate_key_error('in the record', 'duplicate_key'),
         distill.run_id_error(run_id_type, 'run_id'),

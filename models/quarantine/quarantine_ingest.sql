@@ -67,10 +67,9 @@ refused as (
         input_line,
         line_id,
         'duplicate_id' as reason,
-        [
-            'duplicate evidence for run_id ''' || run_id || ''': the canonical record is '
-            || canonical_input_file || ':' || canonical_input_line
-        ] as errors,
+        {{ distill.list_of([
+            "'duplicate evidence for run_id ''' || run_id || ''': the canonical record is '"
+            ~ " || canonical_input_file || ':' || canonical_input_line"]) }} as errors,
         run_id,
         null as raw_line
     from evidence_duplicates

@@ -47,7 +47,7 @@ typed as (
         line_id,
         line_status,
         line_text,
-        raw_line,
+        raw_line{{ distill.json_parse_carry() }},
         json_types,
         {{ s['run_id'] }} as run_id,
         case when {{ t['task_id'] }} = 'VARCHAR' then {{ s['task_id'] }} end as task_id,

@@ -29,7 +29,7 @@ typed as (
         line_id,
         line_status,
         line_text,
-        raw_line,
+        raw_line{{ distill.json_parse_carry() }},
         {{ distill.list_at('json_types', 1) }} as run_id_type,
         {{ distill.list_at('json_strings', 1) }} as run_id,
         {{ distill.list_at('json_types', 2) }} as category_type,

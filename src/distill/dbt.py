@@ -40,9 +40,10 @@ class BuildOutcome:
 
 def dbt_vars(inputs: Inputs, options: Options) -> dict:
     return {
-        # every input file, [kind, path as given], globs expanded, files sorted (SPEC §2): the
-        # Spark framing reads this list, so 0-byte files are counted and paths stay as given
-        "input_files": [[kind, path] for kind, path in inputs.files()],
+        # every input file, [kind, path as given, absolute path], globs expanded, files sorted
+        # (SPEC §2): the Spark framing reads this list, so 0-byte files are counted and paths
+        # stay as given while Spark reads the absolute ones
+        "input_files": [[kind, path, os.path.abspath(path)] for kind, path in inputs.files()],
         "evidence_path": inputs.evidence,
         "scored_path": inputs.scored,
         "manifest_path": inputs.manifest or "",

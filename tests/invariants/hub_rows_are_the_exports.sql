@@ -10,13 +10,13 @@
 #}
 {%- set threshold = distill.eval_split_threshold() -%}
 {%- set configs = [
-    ('rag', 'hf_rag', 'rag_samples', [('title', 'title'), ('text', 'text')]),
-    ('sft', 'hf_sft', 'sft_samples', [(distill.list_at('prompt', 1) ~ '.content', 'instruction'),
-                                      (distill.list_at('completion', 1) ~ '.content', 'response')]),
+    ('rag', 'hf_rag', 'rag_samples', [('hub.title', 'title'), ('hub.text', 'text')]),
+    ('sft', 'hf_sft', 'sft_samples', [(distill.list_at('hub.prompt', 1) ~ '.content', 'instruction'),
+                                      (distill.list_at('hub.completion', 1) ~ '.content', 'response')]),
     ('preference', 'hf_preference', 'preference_pairs', [
-        (distill.list_at('prompt', 1) ~ '.content', 'prompt'),
-        (distill.list_at('chosen', 1) ~ '.content', 'chosen'),
-        (distill.list_at('rejected', 1) ~ '.content', 'rejected')]),
+        (distill.list_at('hub.prompt', 1) ~ '.content', 'prompt'),
+        (distill.list_at('hub.chosen', 1) ~ '.content', 'chosen'),
+        (distill.list_at('hub.rejected', 1) ~ '.content', 'rejected')]),
 ] -%}
 {%- set split_keys = {
     'rag': ('task_id', 'source_run_id'),
@@ -39,7 +39,7 @@ with
             when hub.id is null then 'an exported row is missing from the Hub folder'
             when export.id is null then 'a Hub row is not an exported row'
             {%- for hub_text, export_text in texts %}
-            when hub.{{ hub_text }} is distinct from export.{{ export_text }} then '{{ export_text }} differs from the export'
+            when {{ hub_text }} is distinct from export.{{ export_text }} then '{{ export_text }} differs from the export'
             {%- endfor %}
             when hub.split not in ('train', 'test') then 'split is neither train nor test'
             when hub.split = 'test' and '{{ threshold }}' = '0000000000000000' then 'a test row with eval_fraction 0'

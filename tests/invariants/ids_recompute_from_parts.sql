@@ -14,7 +14,7 @@
 {%- set us = distill.unit_separator() -%}
 {#- hex16.format(x): the first 16 hex digits of sha256(x), with the dispatched sha256 -#}
 {%- set hex16 = "left(" ~ distill.sha256_hex("{}") ~ ", 16)" -%}
-{%- set chosen_run_id = distill.list_at(distill.json_strings_at('source_record', ['$.chosen.scored_run.run_id']), 1) -%}
+{%- set chosen_run_id = distill.json_string_at('source_record', '$.chosen.scored_run.run_id') -%}
 
 {#- (relation as named in errors, model, the row's expected id from its own parts) -#}
 {%- set checks = [
