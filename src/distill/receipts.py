@@ -109,6 +109,7 @@ def git_state(cwd: Path) -> dict | None:
 def versions(engine: str = "duckdb") -> dict:
     """The code that made the files: distill, dbt and the engine's adapter and runtime (DuckDB
     is listed on both engines: it writes the files)."""
+
     def version(name: str) -> str | None:
         try:
             return metadata.version(name)
