@@ -36,3 +36,33 @@
 {% macro spark_type(sql_type) -%}
   {{- return({'varchar': 'string', 'boolean': 'boolean', 'integer': 'int', 'bigint': 'bigint'}.get(sql_type | lower, sql_type)) -}}
 {%- endmacro %}
+
+{#-
+  Unit test fixtures on Spark. dbt renders a fixture value by casting it to the column's type;
+  dbt-spark casts a list (a YAML list, or the DuckDB list text some fixtures hold as a string)
+  by its Python text, which Spark cannot read. A YAML list becomes array(...), and a list or
+  struct given as a string is read as JSON (DuckDB's list text, with its single quotes and raw
+  control characters, is JSON to Spark's lenient reader), so the same fixtures serve both engines.
+-#}
+{% macro spark__safe_cast(field, type) -%}
+  {%- set complex = type.lower().startswith(('array', 'struct', 'map')) -%}
+  {%- if field is not string and field is iterable and field is not mapping -%}
+    {%- set items = [] -%}
+    {%- for item in field -%}
+      {%- if item is none %}{% do items.append('null') -%}
+      {%- elif item is string %}{% do items.append(dbt.string_literal(dbt.escape_single_quotes(item))) -%}
+      {%- else %}{% do items.append(item | string) %}{% endif -%}
+    {%- endfor -%}
+    cast(array({{ items | join(', ') }}) as {{ type }})
+  {%- elif complex and field is string and field not in ('null', 'NULL') -%}
+    from_json({{ field }}, '{{ type }}', map('allowUnquotedControlChars', 'true'))
+  {%- else -%}
+    cast({{ field }} as {{ type }})
+  {%- endif -%}
+{%- endmacro %}
+
+{#- dbt-spark escapes a quote in a string literal but not a backslash, which Spark's literals
+    read as an escape: a fixture's '\xFF' arrived as 'xFF'. Both are escaped here. -#}
+{% macro spark__escape_single_quotes(expression) -%}
+  {{ expression | replace('\\', '\\\\') | replace("'", "\\'") }}
+{%- endmacro %}
