@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from distill.config import duckdb_settings, project_dir
+from distill.config import DEFAULT_WAREHOUSE, Paths, duckdb_settings, project_dir
 
 PAIRS_FILE = "preference/chosen_rejected.jsonl"
 PHASES = ("staging", "gating", "pairing", "shaping", "tests", "writing", "receipts")
@@ -60,11 +60,11 @@ def _phase(unique_id: str) -> str:
     return "shaping"  # export and quarantine models, seeds
 
 
-def run_distill(data: Path, work: Path) -> dict:
+def run_distill(data: Path, work: Path, engine: str = "duckdb") -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     args = [
-        sys.executable, "-m", "distill.cli", "export-all", "--json",
+        sys.executable, "-m", "distill.cli", "export-all", "--json", "--engine", engine,
         "--evidence", str(data / "evidence.jsonl"), "--scored", str(data / "scored_runs.jsonl"),
     ]  # fmt: skip
     if (data / "repo_manifest.txt").is_file():
@@ -75,18 +75,22 @@ def run_distill(data: Path, work: Path) -> dict:
     if code != 0:
         raise SystemExit(f"distill export-all failed ({code}):\n{err[-4000:]}")
     summary = json.loads(out)
-    results = json.loads(
-        (work / "warehouse" / ".distill.duckdb.dbt-target" / "run_results.json").read_text()
-    )
+    warehouse = Paths(Path("exports"), Path("reports"), work / DEFAULT_WAREHOUSE[engine], engine)
+    results = json.loads((warehouse.dbt_target / "run_results.json").read_text())
     phases = dict.fromkeys(PHASES, 0.0)
     for node in results["results"]:
         phases[_phase(node["unique_id"])] += node["execution_time"]
     phases["writing"] = summary["timings_ms"]["write"] / 1000
     phases["receipts"] = summary["timings_ms"]["receipts"] / 1000
+    build_s = summary["timings_ms"]["dbt_build"] / 1000
     return {
         "wall_s": wall,
         "peak_rss_mib": peak_kib / 1024,
         "phases_s": phases,
+        # the build's time outside its nodes: dbt's parse and compile, and on Spark the JVM and
+        # the session starting (nodes run one at a time: threads 1)
+        "outside_nodes_s": build_s - sum(n["execution_time"] for n in results["results"]),
+        "nodes": [(n["unique_id"].split(".")[0], n["execution_time"]) for n in results["results"]],
         "files_s": {key: ms / 1000 for key, ms in summary["write_ms_by_export"].items()},
         "output_mb": _folder_mb(work / "exports"),
     }
@@ -291,6 +295,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="instead: pairing of one task with N attempts vs N runs spread over tasks",
     )
     parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: export-all on Spark beside DuckDB (engines.json) instead of the floor",
+    )
+    parser.add_argument(
         "--scratch",
         type=Path,
         default=None,
@@ -318,6 +328,60 @@ def bench_attempts(args: argparse.Namespace, scratch: Path, out: Path) -> int:
     print(f"pairing one task / spread: {report['pairing_ratio']}x")
     print(f"written {out / 'attempts.json'}")
     return 0
+
+
+def bench_engines(args: argparse.Namespace, scratch: Path, out: Path) -> int:
+    """--engine spark: export-all on Spark beside DuckDB on one substrate, runs interleaved,
+    with where each engine's time goes (engine.json)."""
+    data = substrate(args.runs, args.seed, scratch)
+    runs: dict[str, list[dict]] = {"duckdb": [], "spark": []}
+    for _ in range(args.repeat):
+        for engine in runs:
+            runs[engine].append(run_distill(data, scratch / "work" / engine, engine))
+    report = engine_report(args.runs, args.repeat, runs)
+    (out / "engines.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{args.runs:,} runs, median of {args.repeat}, export-all on each engine")
+    print(f"{'':<22} {'duckdb':>9} {'spark':>9} {'ratio':>7}")
+    for key in ENGINE_ROWS:
+        duck, spark = report["duckdb"][key], report["spark"][key]
+        ratio = f"{spark / duck:.1f}x" if duck else ""
+        print(f"{key:<22} {duck:>9.2f} {spark:>9.2f} {ratio:>7}")
+    print(f"written {out / 'engines.json'}")
+    return 0
+
+
+ENGINE_ROWS = ("wall_s", "outside_nodes_s", "models_s", "seeds_s", "tests_s",
+               "median_model_s", "median_test_s", *(f"{p}_s" for p in PHASES))  # fmt: skip
+
+
+def engine_report(runs: int, repeat: int, by_engine: dict[str, list[dict]]) -> dict:
+    median = statistics.median
+    report: dict = {"runs": runs, "repeat": repeat}
+    for engine, results in by_engine.items():
+
+        def kind_total(kind: str, r: dict) -> float:
+            return sum(s for k, s in r["nodes"] if k == kind)
+
+        def kind_median(kind: str, r: dict) -> float:
+            return median([s for k, s in r["nodes"] if k == kind] or [0.0])
+
+        row = {
+            "wall_s": median(r["wall_s"] for r in results),
+            "outside_nodes_s": median(r["outside_nodes_s"] for r in results),
+            "models_s": median(kind_total("model", r) for r in results),
+            "seeds_s": median(kind_total("seed", r) for r in results),
+            "tests_s": median(kind_total("test", r) for r in results),
+            "median_model_s": median(kind_median("model", r) for r in results),
+            "median_test_s": median(kind_median("test", r) for r in results),
+            **{f"{p}_s": median(r["phases_s"][p] for r in results) for p in PHASES},
+        }
+        report[engine] = {key: round(value, 2) for key, value in row.items()}
+        report[engine]["peak_rss_mib"] = round(max(r["peak_rss_mib"] for r in results))
+        report[engine]["wall_samples_s"] = [round(r["wall_s"], 2) for r in results]
+    report["ratio_spark_to_duckdb"] = round(
+        report["spark"]["wall_s"] / report["duckdb"]["wall_s"], 2
+    )
+    return report
 
 
 def bench_floor(args: argparse.Namespace, scratch: Path, out: Path) -> int:
@@ -414,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if args.attempts:
         return bench_attempts(args, scratch, out)
+    if args.engine == "spark":
+        return bench_engines(args, scratch, out)
     return bench_floor(args, scratch, out)
 
 

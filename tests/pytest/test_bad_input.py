@@ -820,10 +820,9 @@ INGEST_CASES.append(pytest.param(EV_F, 1, SCHEMA, None, (NOT_JSON,), id="second-
 # --- one run ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("bad_input")
-    (root / "in").mkdir()
+def write_bad_input(root: Path) -> None:
+    """Every case's files under root/in (test_spark runs them on both engines too)."""
+    (root / "in").mkdir(parents=True, exist_ok=True)
     (root / EV_A).write_bytes(b"\n".join(B.lines[EV_A]) + b"\n")
     (root / EV_B).write_bytes(gz_evidence_bytes())
     (root / EV_C).write_bytes(gzip.compress(b""))
@@ -835,6 +834,12 @@ def root(tmp_path_factory):
     (root / SC_LOWER).write_bytes(b"\n".join(B.lines[SC_LOWER]))  # no final newline
     (root / SC_AUTO).write_bytes(gzip.compress(b"\n".join(B.lines[SC_AUTO]) + b"\n"))
     (root / MANIFEST).write_bytes("".join(p + "\n" for p in B.manifest).encode())
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad_input")
+    write_bad_input(root)
     result = run_inprocess(
         ["export-all", "--quiet", "--evidence", "in/ev-*", "--scored", "in/sc-*",
          "--manifest", MANIFEST],

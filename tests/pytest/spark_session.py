@@ -1,0 +1,66 @@
+"""Run several distill and dbt invocations in one process, so that they share one Spark session.
+
+A local Spark session costs about 15 s to start and keeps its warehouse folder for the life of
+its JVM, so test_spark runs everything it needs from Spark here, in order, in one child process:
+
+    python tests/pytest/spark_session.py PLAN.json RESULTS.json
+
+PLAN is a list of steps, each {"kind": "distill" | "dbt", "cwd": folder, "args": [...]}, and
+optionally "warehouse" (DISTILL_WAREHOUSE from that step on: one folder for the whole plan, since
+the session keeps the one it started with). RESULTS holds, per step, its exit status, its
+output's tail and, for dbt, the nodes that failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+
+def run_distill(args: list[str]) -> dict:
+    from distill.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            code = main(args)
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+    return {"code": code, "output": out.getvalue()[-4000:], "failed": []}
+
+
+def run_dbt(args: list[str]) -> dict:
+    from dbt.cli.main import dbtRunner
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        result = dbtRunner().invoke(args)
+    failed = []
+    if result.result is not None and hasattr(result.result, "results"):
+        failed = [r.node.name for r in result.result.results if str(r.status) in ("fail", "error")]
+    return {"code": 0 if result.success else 1, "output": out.getvalue()[-4000:], "failed": failed}
+
+
+def main(plan_path: str, results_path: str) -> int:
+    plan = json.loads(Path(plan_path).read_text())
+    results = []
+    for step in plan:
+        if "warehouse" in step:
+            os.environ["DISTILL_WAREHOUSE"] = step["warehouse"]
+        os.chdir(step["cwd"])
+        try:
+            run = run_distill if step["kind"] == "distill" else run_dbt
+            results.append(run(step["args"]))
+        except Exception:
+            results.append({"code": -1, "output": traceback.format_exc()[-4000:], "failed": []})
+        Path(results_path).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
