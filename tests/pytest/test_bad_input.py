@@ -11,6 +11,7 @@ from the code under test.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import os
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import evidence, query, run_inprocess, score, write_jsonl
+from conftest import PROJECT, evidence, query, run_inprocess, score, write_jsonl
 
 EXPORTED = "exported"
 SCHEMA = "schema_violation"
@@ -592,6 +593,10 @@ SECRETS = [
     ("pem-encrypted", "-----BEGIN ENCRYPTED PRIVATE KEY-----"),
     ("pem-glued-to-a-word", "x-----BEGIN EC PRIVATE KEY-----"),
 ]
+# each seed row's example (SPEC §4 revision 3: the token formats secret scanners document)
+with open(PROJECT / "seeds/secret_patterns.csv", encoding="utf-8", newline="") as seed:
+    SEED_EXAMPLES = [(row["name"], row["example"]) for row in csv.DictReader(seed)]
+SECRETS += [(f"seed-{name}", example) for name, example in SEED_EXAMPLES]
 NEAR_MISSES = [
     ("de-risk", "de-risk-assessment-and-rollout-plan"),
     ("task-slug", "task-abcdefghijklmnopqrstuvwxyz"),
@@ -623,6 +628,36 @@ NEAR_MISSES = [
     ("pem-lowercase-type", "-----BEGIN rsa PRIVATE KEY-----"),
     ("pem-hyphen-in-type", "-----BEGIN RSA-PRIVATE KEY-----"),
     ("pem-newline-for-space", "-----BEGIN\nPRIVATE KEY-----"),
+    # the formats of revision 3, one character short, in another case, glued to a word, or
+    # a neighbouring prefix; and strings that look random but are no credential
+    ("aws-sts-15-characters", "ASIAIOSFODNN7EXAMPL"),
+    ("aws-sts-lowercase", "asiaiosfodnn7example"),
+    ("github-fine-grained-58-character-tail", "github_pat_" + GH36[:22] + "_" + GH36 * 2),
+    ("gitlab-19-characters", "glpat-" + GH36[:19]),
+    ("gitlab-unknown-prefix", "glxyz-" + GH36[:20]),
+    ("google-api-34-characters", "AIza" + GH36[:34]),
+    ("google-api-lowercase", "aiza" + GH36[:35]),
+    ("google-oauth-27-characters", "GOCSPX-" + GH36[:27]),
+    ("huggingface-33-characters", "hf_" + GH36[:33]),
+    ("huggingface-35-characters", "hf_" + GH36[:35]),
+    ("huggingface-after-a-letter", "xhf_" + GH36[:34]),
+    ("stripe-test-key", "sk_test_" + GH36[:24]),
+    ("stripe-inside-a-word", "task_live_" + GH36[:24]),
+    ("npm-35-characters", "npm_" + GH36[:35]),
+    ("pypi-other-macaroon", "pypi-AgEIcHlwaS5vcmX" + GH36 * 2),
+    ("sendgrid-21-characters", "SG." + GH36[:21] + "." + GH36[:36] + "abcdefg"),
+    ("jwt-without-signature", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"),
+    ("twilio-uppercase-hex", "SK" + "0123456789ABCDEF" * 2),
+    ("mailgun-inside-a-word", "monkey-" + "0123456789abcdef" * 2),
+    ("databricks-31-hex", "dapi" + ("0123456789abcdef" * 2)[:31]),
+    ("digitalocean-v2", "dop_v2_" + "0123456789abcdef" * 4),
+    ("shopify-31-hex", "shpat_" + ("0123456789abcdef" * 2)[:31]),
+    ("age-lowercase", "age-secret-key-1" + "qpzry9x8gf2tvdw0s3jn54khce6mua7l" * 2),
+    ("azure-85-character-key", "AccountKey=" + (GH36 * 3)[:85] + "=="),
+    ("slack-webhook-without-its-secret", "https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFG/"),
+    ("sha256-in-a-url", "https://example.com/blobs/sha256:" + "0123456789abcdef" * 4),
+    ("git-commit-sha", "4b825dc642cb6eb9a060e54bf8d69288fbee4904"),
+    ("uuid", "123e4567-e89b-12d3-a456-426614174000"),
 ]
 for case_id, sample in SECRETS:
     B.run(f"secret-{case_id}", evidence(f"sec-{case_id}", text=f"Notes: {sample} end."),

@@ -29,3 +29,16 @@ def test_quarantine_reasons_list_each_exporters_gates_in_the_order_its_model_che
         assert seeded[exporter] == [*checked, "duplicate_id"], exporter
     assert seeded["ingest"] == ["schema_violation", "duplicate_id"]
     assert set(seeded) == {"ingest", *GATED}
+
+
+def test_each_secret_pattern_finds_its_example_in_python_re_as_in_re2():
+    """SPEC §2.5: the patterns mean the same to Python's `re` with re.ASCII as to RE2 (the dbt
+    test secret_patterns_find_their_examples checks RE2 and Java's regex on their engines)."""
+    with open(PROJECT / "seeds/secret_patterns.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 20
+    for row in rows:
+        assert row["description"] and row["example"], row["name"]
+        assert re.search(row["pattern"], f"see {row['example']} here", re.ASCII), row["name"]
+    with open(PROJECT / "tests/fixtures/secret_patterns.csv", encoding="utf-8", newline="") as f:
+        assert list(csv.DictReader(f)) == rows, "tests/fixtures/secret_patterns.csv is a copy"
