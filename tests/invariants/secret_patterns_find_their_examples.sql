@@ -15,6 +15,8 @@ found as (
     from {{ ref('secret_patterns') }}
 )
 
-select name, example
+select
+    name,
+    example
 from found
 where not {{ distill.list_any('matched', 'm', 'm = name') }}
