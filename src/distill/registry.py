@@ -52,7 +52,14 @@ class Export:
         order). A quarantine's source_record is read as DuckDB's JSON type, which writes it in
         DuckDB's form whether the engine built it as JSON (DuckDB) or as JSON text (Spark)."""
         if self.split is not None:
-            return f"select * exclude (split) from {self.relation} where split = '{self.split}'"
+            # Every column nullable in the file's schema, as in Arrow's: DuckDB's Parquet writer
+            # marks a column `required` where the relation it copies proves it non-null, which
+            # each engine proves differently. hash() is never null, but the optimizer cannot
+            # know it, so the proof is gone and the files are the same bytes from either engine.
+            return (
+                "select case when hash(id) is not null then columns(* exclude (split)) end"
+                f" from {self.relation} where split = '{self.split}'"
+            )
         if self.shape == "quarantine":
             return (
                 "select * replace (cast(source_record as json) as source_record)"

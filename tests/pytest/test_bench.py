@@ -7,13 +7,14 @@ distill and the I/O floor on the same substrate and reports what the README says
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tools.bench import FLOOR_FILES, FLOOR_STEPS, PHASES
+from tools.bench import ENGINE_ROWS, FLOOR_FILES, FLOOR_STEPS, PHASES
 
 ROOT = Path(__file__).resolve().parents[2]  # `python -m tools.bench` runs from the checkout
 
@@ -50,6 +51,8 @@ def test_bench_reports_each_phase_each_file_and_the_ratio_to_the_floor(tmp_path)
     assert sorted(p.stem for p in floor_dir.glob("*.jsonl")) == sorted(FLOOR_FILES)
     assert 0.5 < distill["output_mb"] / floor["output_mb"] < 2
     assert distill["peak_rss_mib"] > 0
+    # the Hub folder's share: its models and files take time, less than the whole
+    assert 0 < report["hub_s"] < distill["wall_s"] and 0 < report["hub_share"] < 1
     assert "distill / floor" in done.stdout and "quarantine_sft" in done.stdout
     # the substrate is cached for the next run
     assert (tmp_path / "scratch" / "synth-300-1" / "evidence.jsonl").is_file()
@@ -64,3 +67,19 @@ def test_bench_pairs_one_big_task_like_many_small_ones(tmp_path):
         report["one_task"]["pairing_s"] / max(report["spread"]["pairing_s"], 1e-9), 2
     )
     assert "pairing one task / spread" in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
+def test_bench_sets_spark_beside_duckdb_with_where_the_time_goes(tmp_path):
+    done, out = bench(tmp_path, "--engine", "spark", "--runs", "200")
+    report = json.loads((out / "engines.json").read_text())
+    for engine in ("duckdb", "spark"):
+        row = report[engine]
+        assert set(ENGINE_ROWS) <= set(row), engine
+        assert row["models_s"] > 0 and row["tests_s"] > 0 and row["outside_nodes_s"] > 0, engine
+        assert row["models_s"] + row["seeds_s"] + row["tests_s"] < row["wall_s"], engine
+    # the JVM and the session start outside any node: Spark spends more there than DuckDB
+    assert report["spark"]["outside_nodes_s"] > report["duckdb"]["outside_nodes_s"]
+    ratio = report["spark"]["wall_s"] / report["duckdb"]["wall_s"]
+    assert report["ratio_spark_to_duckdb"] == pytest.approx(ratio, rel=0.05)
+    assert "outside_nodes_s" in done.stdout
