@@ -21,7 +21,7 @@ run: setup
 	$(BIN)/distill export-all
 	$(BIN)/distill health
 	@echo
-	@echo "exports:   exports/{rag,sft,preference,quarantine}/*.jsonl"
+	@echo "exports:   exports/{rag,sft,preference,quarantine}/*.jsonl, and exports/hf/ (a Hugging Face dataset)"
 	@echo "receipts:  reports/distillation/<stage>/receipt.json, reports/distillation/latest.md"
 	@echo "warehouse: warehouse/distill.duckdb  ->  $(BIN)/distill sql \"select reason, count(*) from quarantine group by 1\""
 

@@ -225,6 +225,15 @@ def outputs(receipt: dict) -> list[tuple]:
     return [(Path(o["path"]).name, o["rows"], o["sha256"]) for o in receipt["outputs"]]
 
 
+@pytest.mark.parametrize("name", list(OPTION_SETS))
+def test_health_passes_on_the_files_spark_wrote(substrate, spark, name):
+    assert spark[name]["code"] == 0, spark[name]["output"]
+    out = Path("out") / name / "spark"
+    result = run_inprocess(["health", "--exports", str(out / "exports"),
+                            "--reports", str(out / "reports")], substrate)  # fmt: skip
+    assert result.code == 0, result.out + result.err
+
+
 def test_the_parity_substrate_reaches_every_gate_and_the_edges(substrate, duckdb_runs):
     """A parity of empty files would prove nothing: the substrate must exercise the gates."""
     quarantine = substrate / "out/defaults/duckdb/exports/quarantine"
