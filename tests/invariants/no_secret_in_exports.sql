@@ -47,25 +47,22 @@ suspects as (
     where {{ distill.regex_search('value', distill.sql_string('(?:' ~ (patterns | join(')|(?:')) ~ ')')) if patterns else 'false' }}
 ),
 
+{#
+  Each pattern on the suspects, in one select: a union of one select per pattern would read
+  `suspects` once per pattern, and Spark inlines a CTE where it is read, so the combined scan
+  ran once per pattern there.
+#}
 leaks as (
-    {%- for pattern in patterns %}
-        select
-            id,
-            field,
-            {{ distill.sql_string(pattern) }} as pattern
-        from suspects
-        where {{ distill.regex_search('value', distill.sql_string(pattern)) }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-    {%- if not patterns %}
     select
-        null as id,
-        null as field,
-        null as pattern
-    where false
-    {%- endif %}
+        id,
+        field,
+        {%- set checks = [] %}
+        {%- for pattern in patterns %}
+            {%- do checks.append('case when ' ~ distill.regex_search('value', distill.sql_string(pattern)) ~ ' then ' ~ distill.sql_string(pattern) ~ ' end') %}
+        {%- endfor %}
+        {{ distill.compact_list(checks) if patterns else distill.empty_string_list() }} as patterns
+    from suspects
 )
 
 select * from leaks
+where {{ distill.list_len('patterns') }} > 0
