@@ -82,16 +82,17 @@
   Java also matches before a final line break) as the end of the text, and every backslash
   doubled, since Spark's string literals read backslash escapes. `full` anchors it at both ends
   (Spark's rlike searches).
-  A `\b` next to what can only be a word character is one lookaround: before one, "no word
-  character behind"; after one, "none ahead". That is the same boundary, and Java's backtracking
-  engine tries it at every position of every text several times faster than the general form
-  (the secret patterns start with `\b`).
+  A `\b` next to what can only be a word character (before it: a word literal, class or group,
+  not optional; after it: a word class, repeated at least once) is one lookaround: before one,
+  "no word character behind"; after one, "none ahead". That is the same boundary, and Java's
+  backtracking engine tries it at every position of every text several times faster than the
+  general form (the secret patterns start with `\b`).
 -#}
 {% macro java_regex(pattern, full=false) -%}
   {%- set inner = pattern[1:-1] -%}
   {%- set word_class = '\\[(?:[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9_])+\\]' -%}
-  {%- set inner = modules.re.sub('((?<!\\\\)[A-Za-z0-9_]|' ~ word_class ~ '(?:\\{[0-9]+(?:,[0-9]*)?\\}|\\+)?)\\\\b', '\\1(?![A-Za-z0-9_])', inner) -%}
-  {%- set inner = modules.re.sub('(?<!\\\\)((?:\\\\\\\\)*)\\\\b(?=[A-Za-z0-9_]|' ~ word_class ~ '|\\(\\?:[A-Za-z0-9_]+(?:\\|[A-Za-z0-9_]+)*\\))', '\\1(?<![A-Za-z0-9_])', inner) -%}
+  {%- set inner = modules.re.sub('(' ~ word_class ~ '(?:\\{[1-9][0-9]*(?:,[0-9]*)?\\}|\\+)?)\\\\b', '\\1(?![A-Za-z0-9_])', inner) -%}
+  {%- set inner = modules.re.sub('(?<!\\\\)((?:\\\\\\\\)*)\\\\b(?=(?:[A-Za-z0-9_]|' ~ word_class ~ '|\\(\\?:[A-Za-z0-9_]+(?:\\|[A-Za-z0-9_]+)*\\))(?![?*]|\\{0))', '\\1(?<![A-Za-z0-9_])', inner) -%}
   {%- set inner = modules.re.sub('(?<!\\\\)((?:\\\\\\\\)*)\\\\b', '\\1(?:(?<=\\\\w)(?!\\\\w)|(?<!\\\\w)(?=\\\\w))', inner) -%}
   {%- set inner = modules.re.sub('(?<!\\\\)((?:\\\\\\\\)*)\\$', '\\1\\\\z', inner) -%}
   {%- if full %}{% set inner = '^(?:' ~ inner ~ ')\\z' %}{% endif -%}
