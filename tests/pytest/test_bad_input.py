@@ -592,6 +592,32 @@ SECRETS = [
     ("pem-openssh", "-----BEGIN OPENSSH PRIVATE KEY-----"),
     ("pem-encrypted", "-----BEGIN ENCRYPTED PRIVATE KEY-----"),
     ("pem-glued-to-a-word", "x-----BEGIN EC PRIVATE KEY-----"),
+    # a password in a connection URL: every scheme, a +driver, an empty user name, a password
+    # holding ':' or '%', and passwords that start like a placeholder but are none
+    ("url-postgresql", "postgresql://app:hunter2@localhost/app"),
+    ("url-postgresql-driver", "postgresql+psycopg2://scott:tiger@localhost:5432/test"),
+    ("url-mysql", "mysql://root:Pa55w0rd!@127.0.0.1:3306/shop"),
+    ("url-mariadb", "mariadb://app:s3cret@db/app"),
+    ("url-mongodb", "mongodb://admin:s3cret@mongo:27017/?authSource=admin"),
+    ("url-mongodb-srv", "mongodb+srv://app:S3cr3t@cluster0.example.mongodb.net/db"),
+    ("url-redis-without-a-user", "redis://:s3cret@cache:6379/0"),
+    ("url-rediss", "rediss://default:s3cret@cache.example.com:6380"),
+    ("url-amqp", "amqp://app:s3cret@rabbit:5672/vhost"),
+    ("url-amqps", "amqps://app:s3cret@rabbit.example.com:5671"),
+    ("url-in-an-env-line", "DATABASE_URL=postgres://app:s3cret@db/app"),
+    ("url-in-compact-json", '{"url":"postgres://app:s3cret@db/app"}'),
+    ("url-after-a-non-ascii-letter", "\u00e9postgres://app:s3cret@db/app"),
+    ("url-password-with-colons", "postgres://app:s3:cr:et@db/app"),
+    ("url-password-percent-encoded", "postgres://app:p%40ss@db/app"),
+    ("url-password-dollar-digit", "postgres://app:$3cret@db/app"),
+    ("url-password-dollar-word-then-symbol", "postgres://app:$ecret!@db/app"),
+    ("url-password-dollar-brace-unclosed", "postgres://app:${s3cret@db/app"),
+    ("url-password-angle-unclosed", "postgres://app:<s3cret@db/app"),
+    ("url-password-brace-unclosed", "postgres://app:{s3cret@db/app"),
+    ("url-password-angles-inside", "postgres://app:a<b>@db/app"),
+    ("url-password-stars-then-more", "postgres://app:**s3cret**@db/app"),
+    ("url-password-dots-then-more", "postgres://app:..s3cret@db/app"),
+    ("url-password-x-then-more", "postgres://app:xK9#q@db/app"),
 ]
 # each seed row's example (SPEC §4 revision 3: the token formats secret scanners document)
 with open(PROJECT / "seeds/secret_patterns.csv", encoding="utf-8", newline="") as seed:
@@ -658,6 +684,27 @@ NEAR_MISSES = [
     ("sha256-in-a-url", "https://example.com/blobs/sha256:" + "0123456789abcdef" * 4),
     ("git-commit-sha", "4b825dc642cb6eb9a060e54bf8d69288fbee4904"),
     ("uuid", "123e4567-e89b-12d3-a456-426614174000"),
+    # connection URLs without a password: none, an empty one, a host and port, placeholders
+    # (<...>, {...}, ${...}, $NAME, only *, . or x), a scheme glued to a word, and a host:port
+    # whose next '@' is past a space or a quote
+    ("url-without-a-password", "postgres://app@db.example.com/app"),
+    ("url-empty-password", "postgres://app:@db/app"),
+    ("url-host-and-port", "postgres://db.example.com:5432/app"),
+    ("url-angle-placeholders", "postgresql://<user>:<password>@<host>:5432/<db>"),
+    ("url-angle-placeholders-srv", "mongodb+srv://<username>:<password>@cluster0.example.net"),
+    ("url-dollar-brace-placeholders", "postgres://${DB_USER}:${DB_PASSWORD}@db:5432/app"),
+    ("url-dollar-name-placeholder", "postgres://app:$DB_PASSWORD@db/app"),
+    ("url-brace-placeholders", "postgresql://{user}:{password}@{host}/{db}"),
+    ("url-jinja-placeholder", "postgres://app:{{password}}@db/app"),
+    ("url-stars", "mysql://root:****@localhost/shop"),
+    ("url-xxx", "redis://:xxx@cache:6379"),
+    ("url-uppercase-xxxx", "postgres://app:XXXX@db/app"),
+    ("url-dots", "amqp://guest:...@rabbit:5672/"),
+    ("url-scheme-glued-to-a-word", "xpostgres://app:s3cret@db/app"),
+    ("url-at-past-a-space", "redis://localhost:6379 ops@example.com"),
+    ("url-at-past-a-quote", '{"url":"redis://localhost:6379","owner":"ops@example.com"}'),
+    ("url-mongodb-hosts", "mongodb://db1:27017,db2:27017/?replicaSet=rs0"),
+    ("url-control-character-ends-it", "redis://:s3\x0bcret@cache:6379"),  # RE2: \s lacks \v
 ]
 for case_id, sample in SECRETS:
     B.run(f"secret-{case_id}", evidence(f"sec-{case_id}", text=f"Notes: {sample} end."),
