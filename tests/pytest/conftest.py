@@ -86,7 +86,12 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """A file's rows, split on "\\n" only (SPEC §5: one object per line, "\\n" endings).
+    str.splitlines() also splits at U+2028, U+2029 and U+0085, which a JSON string holds raw,
+    and reading in text mode turns a "\\r" into a line break."""
+    text = path.read_bytes().decode("utf-8")
+    assert not text or text.endswith("\n"), f"{path}: the last line has no \\n"
+    return [json.loads(line) for line in text.split("\n")[:-1]]
 
 
 def evidence(run_id: str, **fields) -> dict:

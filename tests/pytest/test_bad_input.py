@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, evidence, query, run_inprocess, score, write_jsonl
+from conftest import PROJECT, evidence, query, read_jsonl, run_inprocess, score, write_jsonl
 
 EXPORTED = "exported"
 SCHEMA = "schema_violation"
@@ -52,12 +52,6 @@ DEFAULT_REF = "crates/a/src/lib.rs"  # conftest.evidence's file_refs
 AWS = "AKIAIOSFODNN7EXAMPLE"  # AKIA + 16
 GH36 = "abcdefghijklmnopqrstuvwxyz0123456789"  # 36 alphanumerics
 SK20 = "abcdefghij0123456789"  # 20
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    """Rows split on "\\n" only: str.splitlines() would also split inside a JSON string at a raw
-    U+2028, U+0085 or form feed, all valid there."""
-    return [json.loads(line) for line in path.read_bytes().decode("utf-8").split("\n") if line]
 
 
 def dumps(obj) -> str:
@@ -1094,6 +1088,15 @@ def test_duplicate_evidence_exports_the_canonical_record(rag_rows, run_id):
 def test_escaped_nul_and_raw_c1_in_text_are_exported_verbatim(rag_rows, sft_rows):
     assert rag_rows["nul-text"]["text"] == sft_rows["nul-text"]["response"] == "before\x00after"
     assert rag_rows["raw-c1"]["text"] == "line\u0085more"
+
+
+def test_rows_are_read_split_on_newline_only(tmp_path):
+    """conftest.read_jsonl splits on "\\n" only (SPEC §5): a JSON string holds U+2028, U+2029
+    and U+0085 raw, and str.splitlines() split a row there."""
+    rows = [{"id": "a", "text": "one\u2028two\u2029three\u0085four"}, {"id": "b", "text": ""}]
+    path = write_jsonl(tmp_path / "rows.jsonl", rows)
+    assert all(c.encode() in path.read_bytes() for c in "\u2028\u2029\u0085")  # raw, not escaped
+    assert read_jsonl(path) == rows
 
 
 @pytest.mark.parametrize("run_id", ["c1\u0085id", "\u200b", " padded "])
