@@ -100,10 +100,21 @@ def split_rows(receipt: dict, config: str) -> dict[str, tuple[str, int]]:
     return dict(sorted(found.items(), key=lambda kv: kv[0] != "train"))
 
 
+def declared_splits(receipt: dict, config: str) -> dict[str, tuple[str, int]]:
+    """The splits of a config the card declares: those with rows. `datasets` cannot load a split
+    of 0 rows (an empty .jsonl raises StopIteration, a 0-row Parquet file fails every split of
+    its config), so an empty split is left out, and a config with no rows is not declared."""
+    return {split: file for split, file in split_rows(receipt, config).items() if file[1] > 0}
+
+
 def card(latest: dict[str, dict | None], gates: dict[str, list[tuple[str, str]]]) -> str | None:
     """exports/hf/README.md from the latest receipt of each stage; None when no config has been
     exported yet. `gates` lists, per exporter, the reasons a row can be refused for, with what
-    each means (seeds/quarantine_reasons.csv): every exported row passed them all."""
+    each means (seeds/quarantine_reasons.csv): every exported row passed them all.
+
+    Every config and split the card offers (its YAML `configs`, the loading snippet, the tables
+    of configs, columns and gates) loads with `datasets.load_dataset`; the empty ones are named
+    under the configs table, and still counted in what was refused and the provenance."""
     configs = {
         name: (config, latest[config.stage])
         for name, config in HUB_CONFIGS.items()
@@ -111,68 +122,94 @@ def card(latest: dict[str, dict | None], gates: dict[str, list[tuple[str, str]]]
     }
     if not configs:
         return None
-    first = next(iter(configs.values()))[1]
-    options = first["options"]
+    loadable = {n: c for n, c in configs.items() if declared_splits(c[1], n)}
+    options = next(iter(configs.values()))[1]["options"]
     total = sum(rows for n, (_, r) in configs.items() for _, rows in split_rows(r, n).values())
     header = {
         "pretty_name": "distill export",
         "license": options.get("license", "other"),
         "language": [options.get("language", "en")],
-        "task_categories": sorted({ABOUT[name][0] for name in configs}),
+        "task_categories": sorted({ABOUT[name][0] for name in loadable}),
         "size_categories": [_size_category(total)],
         "configs": [
             {
                 "config_name": name,
                 "data_files": [
                     {"split": split, "path": path}
-                    for split, (path, rows) in split_rows(receipt, name).items()
-                    if rows > 0  # datasets cannot build a split of 0 rows
+                    for split, (path, _) in declared_splits(receipt, name).items()
                 ],
             }
-            for name, (_, receipt) in configs.items()
-            if any(rows > 0 for _, rows in split_rows(receipt, name).values())
+            for name, (_, receipt) in loadable.items()
         ],
     }
+    if not loadable:  # no row at all: no config to declare, no task to name
+        del header["task_categories"], header["configs"]
     parts = [
         "---\n" + yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100) + "---",
         "# distill export",
         "Training data distilled from scored LLM-agent runs by distill: every row passed every "
         "gate of its exporter, and nothing refused is here. The rows are exactly those of the "
         "JSON Lines exports beside this folder, with the same ids.",
-        _configs_section(configs),
-        _columns_section(configs),
+        _configs_section(configs, loadable),
+        _columns_section(loadable),
         _splits_section(options),
-        _gates_section(configs, gates),
+        _gates_section(loadable, gates),
         _refused_section(configs),
         _provenance_section(configs),
-        _limitations_section(configs),
+        _limitations_section(),
     ]
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _configs_section(configs: dict) -> str:
-    lines = [
-        "## Configs",
-        "",
-        "| config | a row is | format | rows per split |",
-        "|---|---|---|---|",
-    ]
-    for name, (_, receipt) in configs.items():
-        counts = ", ".join(f"{s} {rows:,}" for s, (_, rows) in split_rows(receipt, name).items())
+def _configs_section(configs: dict, loadable: dict) -> str:
+    lines = ["## Configs", ""]
+    if not loadable:
+        names = ", ".join(f"`{name}`" for name in configs)
+        lines.append(
+            "No config is declared: no row was exported, and `datasets` cannot load a config of "
+            f"0 rows. The empty files of {names} are in the folder."
+        )
+        return "\n".join(lines)
+    lines += ["| config | a row is | format | rows per split |", "|---|---|---|---|"]
+    for name, (_, receipt) in loadable.items():
+        splits = declared_splits(receipt, name).items()
+        counts = ", ".join(f"{split} {rows:,}" for split, (_, rows) in splits)
         fmt = receipt["options"].get("hf_format", "parquet")
         lines.append(f"| `{name}` | {ABOUT[name][1]} | {fmt} | {counts} |")
+    empty = _empty(configs, loadable)
+    if empty:
+        lines += [
+            "",
+            "Not declared, having no rows (`datasets` cannot load a split or a config of 0 rows; "
+            f"the empty files are in the folder): {', '.join(empty)}.",
+        ]
     lines += [
         "",
         "```python",
         "from datasets import load_dataset",
         "",
-        *[f'{n} = load_dataset("path/to/this/folder", "{n}")' for n in configs],
+        *[f'{n} = load_dataset("path/to/this/folder", "{n}")' for n in loadable],
         "```",
     ]
     return "\n".join(lines)
 
 
+def _empty(configs: dict, loadable: dict) -> list[str]:
+    """What the card leaves out: a config with no rows (`preference`, every split), or an empty
+    split of a config it declares (`sft` test)."""
+    empty = []
+    for name, (_, receipt) in configs.items():
+        if name not in loadable:
+            empty.append(f"`{name}` (every split)")
+        else:
+            files = split_rows(receipt, name).items()
+            empty += [f"`{name}` {split}" for split, (_, rows) in files if rows == 0]
+    return empty
+
+
 def _columns_section(configs: dict) -> str:
+    if not configs:
+        return ""
     lines = ["## Columns", "", "Each column has one type in every row and every file."]
     for name in configs:
         lines += ["", f"`{name}`:", "", "| column | type | meaning |", "|---|---|---|"]
@@ -196,6 +233,8 @@ def _splits_section(options: dict) -> str:
 
 
 def _gates_section(configs: dict, gates: dict[str, list[tuple[str, str]]]) -> str:
+    if not configs:
+        return ""
     lines = ["## What every row passed"]
     for name, (config, _) in configs.items():
         lines += ["", f"`{name}` (the `{config.export}` exporter's gates, in order):", ""]
@@ -258,13 +297,7 @@ def _provenance_section(configs: dict) -> str:
     return "\n".join(lines)
 
 
-def _limitations_section(configs: dict) -> str:
-    empty = [
-        f"`{name}` {split}"
-        for name, (_, receipt) in configs.items()
-        for split, (_, rows) in split_rows(receipt, name).items()
-        if rows == 0
-    ]
+def _limitations_section() -> str:
     lines = [
         "## Known limitations",
         "",
@@ -272,8 +305,6 @@ def _limitations_section(configs: dict) -> str:
         "- The texts are agent output: checked for secrets by pattern and for file paths against "
         "the repository manifest, not for correctness.",
         "- `language` is what `--language` said; distill does not detect languages.",
-        "- A split with no rows is not declared above (datasets cannot build a split of 0 rows); "
-        "its file is in the folder" + (f": {', '.join(empty)}." if empty else "."),
     ]
     return "\n".join(lines)
 

@@ -7,13 +7,22 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 from fractions import Fraction
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import PROJECT, read_jsonl, run_inprocess
+from conftest import (
+    PROJECT,
+    evidence,
+    read_jsonl,
+    run_inprocess,
+    score,
+    write_jsonl,
+    write_manifest,
+)
 from spec_oracle import WS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing may come from a hub at run time
@@ -70,8 +79,55 @@ def load(folder, config, **kwargs):
     )
 
 
+def card_listing(folder) -> dict[str, dict[str, int]]:
+    """What the card offers, config -> split -> rows; its YAML header, its configs table and its
+    loading snippet must offer the same configs and splits."""
+    import yaml
+
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    header = yaml.safe_load(text.split("---\n")[1])
+    declared = {c["config_name"]: {f["split"] for f in c["data_files"]}
+                for c in header.get("configs", [])}  # fmt: skip
+    table = {
+        name: {split: int(rows.replace(",", "")) for split, rows in
+               (cell.split(" ") for cell in counts.split(", "))}
+        for name, counts in re.findall(r"^\| `(\w+)` \| .* \| (?:parquet|jsonl) \| (.*) \|$",
+                                       text, re.M)
+    }  # fmt: skip
+    snippet = re.findall(r'^\w+ = load_dataset\("path/to/this/folder", "(\w+)"\)$', text, re.M)
+    assert {n: set(splits) for n, splits in table.items()} == declared, text
+    assert snippet == list(table), text
+    return table
+
+
+def rows_in(path) -> int:
+    if path.suffix == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    return len(read_jsonl(path))
+
+
+def assert_every_listed_config_loads(folder) -> dict[str, dict[str, int]]:
+    """Each config the card lists loads with `datasets`, with the splits and rows it states;
+    each data file it leaves out is empty and named as such in its text."""
+    listed = card_listing(folder)
+    for config, splits in listed.items():
+        loaded = load(folder, config)
+        assert {split: ds.num_rows for split, ds in loaded.items()} == splits, config
+        assert all(rows > 0 for rows in splits.values()), config
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    left_out = re.search(r"^Not declared, having no rows .*: (.*)\.$", text, re.M)
+    named = set(left_out.group(1).split(", ")) if left_out else set()
+    for path in sorted(folder.glob("*/*.*")):
+        config, split = path.parent.name, path.stem
+        if split not in listed.get(config, {}):
+            assert rows_in(path) == 0, path
+            assert not listed or {f"`{config}` {split}", f"`{config}` (every split)"} & named, path
+    return listed
+
+
 def test_every_config_and_split_loads_offline_with_its_features_and_counts(sample):
     hf = sample / "exports/hf"
+    assert set(assert_every_listed_config_loads(hf)) == set(FEATURES)
     for config, features in FEATURES.items():
         loaded = load(hf, config)
         exported = read_jsonl(sample / "exports" / EXPORT_FILES[config])
@@ -221,8 +277,52 @@ def test_an_empty_split_is_left_out_of_the_card_and_the_config_still_loads(sampl
     assert pq.ParquetFile(work / "exports/hf/preference/test.parquet").metadata.num_rows == 0
     loaded = load(work / "exports/hf", "preference")
     assert set(loaded) == {"train"} and loaded["train"].num_rows == 33
+    assert assert_every_listed_config_loads(work / "exports/hf")["preference"] == {"train": 33}
     assert "`preference` test." in (work / "exports/hf/README.md").read_text(encoding="utf-8")
     assert run_inprocess(["health"], work).code == 0
+
+
+def two_tasks_one_attempt_each(root, category="accepted"):
+    """Two runs of two tasks: no preference pair, and both tasks in train at the default
+    --eval-fraction (the first 16 hex digits of sha256 of T1 and T2 are above 0.05 * 2^64)."""
+    write_jsonl(root / "in/evidence.jsonl", [evidence("a1", task_id="T1"),
+                                             evidence("a2", task_id="T2")])  # fmt: skip
+    write_jsonl(root / "in/scored.jsonl", [score("a1", category), score("a2", category)])
+    write_manifest(root / "in/manifest.txt")
+    return ["export-all", "--quiet", "--evidence", "in/evidence.jsonl",
+            "--scored", "in/scored.jsonl", "--manifest", "in/manifest.txt"]  # fmt: skip
+
+
+@pytest.mark.parametrize("hf_format", ["parquet", "jsonl"])
+def test_a_config_with_no_rows_and_empty_test_splits_are_not_offered(tmp_path, hf_format):
+    """No pair (preference has no rows) and no task in test (rag and sft have an empty test
+    split): the card offers rag and sft with train only, each loads, and it names the rest."""
+    args = two_tasks_one_attempt_each(tmp_path)
+    result = run_inprocess([*args, "--hf-format", hf_format], tmp_path)
+    assert result.code == 0, result.err
+    hf = tmp_path / "exports/hf"
+    assert all((hf / f"{c}/{s}.{hf_format}").is_file() for c in FEATURES for s in ("train", "test"))
+    assert assert_every_listed_config_loads(hf) == {"rag": {"train": 2}, "sft": {"train": 2}}
+    text = (hf / "README.md").read_text(encoding="utf-8")
+    assert "`rag` test, `sft` test, `preference` (every split)." in text
+    assert "## Columns" in text and "`preference`:" not in text
+    with pytest.raises(ValueError, match="preference"):
+        load(hf, "preference")  # what the card no longer offers: it cannot load
+    assert run_inprocess(["health"], tmp_path).code == 0
+
+
+def test_with_no_row_at_all_the_card_declares_no_config(tmp_path):
+    args = two_tasks_one_attempt_each(tmp_path, category="rejected")
+    result = run_inprocess(args, tmp_path)
+    assert result.code == 0, result.err
+    hf = tmp_path / "exports/hf"
+    assert assert_every_listed_config_loads(hf) == {}
+    text = (hf / "README.md").read_text(encoding="utf-8")
+    assert "configs:" not in text and "load_dataset(" not in text
+    assert "No config is declared: no row was exported" in text
+    assert "## Columns" not in text and "## What every row passed" not in text
+    assert "| `rag` | 2 | 0 | `unsafe_rag_category` 2 |" in text  # why: still in the card
+    assert run_inprocess(["health"], tmp_path).code == 0
 
 
 @pytest.mark.parametrize("fraction", ["0.51", "-0.1", "1", "nan", "half"])
