@@ -4,7 +4,7 @@
 
 {#-
   The input files, in framing order: (kind, path as given, path to read), kinds evidence,
-  scored, manifest, files sorted by UTF-8 bytes. `distill` passes them in the var input_files,
+  scored, manifest, eval (SPEC §4.3's --eval-set), files sorted by UTF-8 bytes. `distill` passes them in the var input_files,
   globs expanded ([[kind, path, location], ...]); `dbt build` alone takes the three path vars
   as single files (relative paths resolve against the project root, where dbt runs).
 -#}
@@ -15,6 +15,7 @@
     {%- set manifest = var('manifest_path', 'data/sample/repo_manifest.txt'
         if var('evidence_path') == 'data/sample/evidence.jsonl' else '') -%}
     {%- if manifest %}{% do given.append(['manifest', manifest]) %}{% endif -%}
+    {%- if var('eval_set_path', '') %}{% do given.append(['eval', var('eval_set_path')]) %}{% endif -%}
   {%- endif -%}
   {%- set files = [] -%}
   {%- for entry in given -%}

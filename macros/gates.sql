@@ -56,3 +56,57 @@
       on {{ relation }}.{{ id_column }} = taken.{{ id_column }}
   ) as id_checked
 {%- endmacro %}
+
+{#-
+  The eval_contaminated message of one row (SPEC §4.3), from (label, column) pairs, one per
+  field the gate checks, each column int_eval_matches' message part for that field:
+  `text contains eval item evals/qa.jsonl:17 "..."`; null when no field shares a sequence.
+-#}
+{% macro eval_error(fields) -%}
+  nullif(concat_ws('; ',
+    {%- for label, column in fields %}
+    '{{ label }} contains ' || {{ column }}
+    {%- if not loop.last %},{% endif %}
+    {%- endfor %}), '')
+{%- endmacro %}
+
+{#-
+  SPEC §4.3 near_duplicate, RAG/SFT gate 10, the last: a whole model over `checked` (every row
+  with its verdict on the earlier gates). A row that passed them all and whose component of
+  similar rows keeps another id fails, naming the kept id and its highest similarity. Without
+  --near-dup the model is `checked` as it is.
+-#}
+{% macro near_duplicate_gate(checked, exporter) -%}
+with
+
+checked as (
+    select * from {{ ref(checked) }}
+),
+
+components as (
+    select * from {{ ref('int_near_dup_components') }}
+    where exporter = '{{ exporter }}'
+),
+
+final as (
+    {%- if distill.near_dup_on() %}
+    select
+        {{ distill.star_except('checked', ['reason', 'errors']) }},
+        case when components.id is not null then 'near_duplicate' else checked.reason end as reason,
+        case
+            when components.id is not null
+                then {{ distill.list_of([
+                    "'near-duplicate of ' || components.kept_id || ', which is kept: highest Jaccard similarity to its component '"
+                    ~ " || components.highest_similarity || ' (threshold " ~ (var('near_dup_threshold', '0.8') | string | trim) ~ ")'"]) }}
+            else checked.errors
+        end as errors
+    from checked
+    left join components
+        on checked.id = components.id and checked.reason is null and components.kept_id <> components.id
+    {%- else %}
+    select * from checked
+    {%- endif %}
+)
+
+select * from final
+{%- endmacro %}

@@ -93,3 +93,31 @@
 {% macro default__cross_join_unnest(expr, alias, column) %}{{ distill._unsupported('cross_join_unnest') }}{% endmacro %}
 {% macro duckdb__cross_join_unnest(expr, alias, column) %}cross join unnest({{ expr }}) as {{ alias }} ({{ column }}){% endmacro %}
 {% macro spark__cross_join_unnest(expr, alias, column) %}lateral view explode({{ expr }}) {{ alias }} as {{ column }}{% endmacro %}
+
+{#- FROM-clause: as cross_join_unnest, with the entry's 0-based place in its list as `position`. -#}
+{% macro cross_join_unnest_indexed(expr, alias, column, position) %}{{ return(adapter.dispatch('cross_join_unnest_indexed', 'distill')(expr, alias, column, position)) }}{% endmacro %}
+{% macro default__cross_join_unnest_indexed(expr, alias, column, position) %}{{ distill._unsupported('cross_join_unnest_indexed') }}{% endmacro %}
+{% macro duckdb__cross_join_unnest_indexed(expr, alias, column, position) -%}
+  cross join lateral (select unnest({{ expr }}) as {{ column }}, generate_subscripts({{ expr }}, 1) - 1 as {{ position }}) as {{ alias }}
+{%- endmacro %}
+{% macro spark__cross_join_unnest_indexed(expr, alias, column, position) %}lateral view posexplode({{ expr }}) {{ alias }} as {{ position }}, {{ column }}{% endmacro %}
+
+{#- The integers start, start + 1, ..., stop - 1, as a list (empty when stop <= start). -#}
+{% macro int_range(start, stop) %}{{ return(adapter.dispatch('int_range', 'distill')(start, stop)) }}{% endmacro %}
+{% macro default__int_range(start, stop) %}{{ distill._unsupported('int_range') }}{% endmacro %}
+{% macro duckdb__int_range(start, stop) %}range({{ start }}, {{ stop }}){% endmacro %}
+{% macro spark__int_range(start, stop) -%}
+  case when {{ stop }} > {{ start }} then sequence({{ start }}, {{ stop }} - 1) else array() end
+{%- endmacro %}
+
+{#- `length` entries of a list from the 0-based place `offset`. -#}
+{% macro list_slice(expr, offset, length) %}{{ return(adapter.dispatch('list_slice', 'distill')(expr, offset, length)) }}{% endmacro %}
+{% macro default__list_slice(expr, offset, length) %}{{ distill._unsupported('list_slice') }}{% endmacro %}
+{% macro duckdb__list_slice(expr, offset, length) %}list_slice({{ expr }}, {{ offset }} + 1, {{ offset }} + {{ length }}){% endmacro %}
+{% macro spark__list_slice(expr, offset, length) %}slice({{ expr }}, {{ offset }} + 1, {{ length }}){% endmacro %}
+
+{#- Every column of a relation alias but the named ones, for a select list. -#}
+{% macro star_except(alias, columns) %}{{ return(adapter.dispatch('star_except', 'distill')(alias, columns)) }}{% endmacro %}
+{% macro default__star_except(alias, columns) %}{{ distill._unsupported('star_except') }}{% endmacro %}
+{% macro duckdb__star_except(alias, columns) %}{{ alias }}.* exclude ({{ columns | join(', ') }}){% endmacro %}
+{% macro spark__star_except(alias, columns) %}{{ alias }}.* except ({{ columns | join(', ') }}){% endmacro %}

@@ -98,3 +98,9 @@
   {%- if full %}{% set inner = '^(?:' ~ inner ~ ')\\z' %}{% endif -%}
   '{{ inner | replace('\\', '\\\\') }}'
 {%- endmacro %}
+
+{#- True when `needle` occurs in `haystack` (a plain substring, no pattern). -#}
+{% macro string_contains(haystack, needle) %}{{ return(adapter.dispatch('string_contains', 'distill')(haystack, needle)) }}{% endmacro %}
+{% macro default__string_contains(haystack, needle) %}{{ distill._unsupported('string_contains') }}{% endmacro %}
+{% macro duckdb__string_contains(haystack, needle) %}contains({{ haystack }}, {{ needle }}){% endmacro %}
+{% macro spark__string_contains(haystack, needle) %}(instr({{ haystack }}, {{ needle }}) > 0){% endmacro %}

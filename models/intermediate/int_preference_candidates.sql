@@ -37,6 +37,8 @@ final as (
         runs.recorded_at,
         runs.secrets_in_instruction,
         runs.secrets_in_text,
+        runs.eval_in_instruction,
+        runs.eval_in_text,
         runs.hallucinated_file_path_error,
         runs.score_input_file,
         runs.score_input_line,

@@ -87,6 +87,9 @@ pairs as (
         chosen.secrets_in_instruction as secrets_in_prompt,
         chosen.secrets_in_text as secrets_in_chosen,
         rejected.secrets_in_text as secrets_in_rejected,
+        chosen.eval_in_instruction as eval_in_prompt,
+        chosen.eval_in_text as eval_in_chosen,
+        rejected.eval_in_text as eval_in_rejected,
         chosen.is_instruction_blank as chosen_is_instruction_blank,
         rejected.is_instruction_blank as rejected_is_instruction_blank,
         chosen.instruction as chosen_instruction,
@@ -140,14 +143,25 @@ flagged as (
             ('chosen', 'secrets_in_chosen'),
             ('rejected', 'secrets_in_rejected'),
             ('reason', 'secrets_in_reason'),
-        ]) }} as secret_detected_error
+        ]) }} as secret_detected_error,
+        {{ distill.eval_error([
+            ('prompt', 'eval_in_prompt'),
+            ('chosen', 'eval_in_chosen'),
+            ('rejected', 'eval_in_rejected'),
+        ]) }} as eval_contaminated_error
     from checked
 ),
 
 gated as (
     select
         *,
-        {{ distill.gate_verdict(['self_pairing', 'invalid_preference_pairing', 'hallucinated_file_path', 'secret_detected']) }}
+        {{ distill.gate_verdict([
+            'self_pairing',
+            'invalid_preference_pairing',
+            'hallucinated_file_path',
+            'secret_detected',
+            'eval_contaminated',
+        ]) }}
     from flagged
 ),
 

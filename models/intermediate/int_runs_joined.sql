@@ -54,6 +54,11 @@ evidence as (
         on staged.line_id = canonical.line_id
 ),
 
+{# SPEC §4.3: the fields of each record that share a protected sequence with the eval set #}
+eval_matches as (
+    select * from {{ ref('int_eval_matches') }}
+),
+
 manifest_files as (
     select count(*) > 0 as has_manifest
     from {{ ref('base_substrate__lines') }}
@@ -140,7 +145,10 @@ joined as (
         evidence.prov_recorded_at,
         task_classes.task_class,
         coalesce(file_ref_checks.unsafe_file_refs, {{ distill.empty_string_list() }}) as unsafe_file_refs,
-        coalesce(file_ref_checks.unlisted_file_refs, {{ distill.empty_string_list() }}) as unlisted_file_refs
+        coalesce(file_ref_checks.unlisted_file_refs, {{ distill.empty_string_list() }}) as unlisted_file_refs,
+        eval_matches.eval_in_title,
+        eval_matches.eval_in_instruction,
+        eval_matches.eval_in_text
     from scores
     left join evidence
         on scores.run_id = evidence.run_id
@@ -148,6 +156,8 @@ joined as (
         on evidence.task_type = task_classes.task_type
     left join file_ref_checks
         on scores.run_id = file_ref_checks.run_id
+    left join eval_matches
+        on evidence.line_id = eval_matches.line_id
 ),
 
 built as (

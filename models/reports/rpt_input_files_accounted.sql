@@ -4,7 +4,7 @@
   SPEC §3 accounting, per input file: lines = blank_lines + staged + ingest_quarantined. Each
   term is counted from a different relation (the framed lines, the staged records, the ingest
   quarantine), so the data test that checks the sum can fail when a line goes missing.
-  Manifest files count lines and listed paths only.
+  Manifest files count lines and listed paths only; eval-set files (--eval-set) their lines.
 #}
 with
 
@@ -74,9 +74,11 @@ final as (
         coalesce(case files.input_kind
             when 'evidence' then staged_evidence.staged
             when 'scored' then staged_scores.staged
-            else staged_paths.staged
+            when 'manifest' then staged_paths.staged
+            {# an eval file: every non-blank line is read (distill checked each before the build) #}
+            when 'eval' then files.line_count - files.blank_lines
         end, 0) as staged,
-        coalesce(case when files.input_kind <> 'manifest' then quarantined.ingest_quarantined end, 0) as ingest_quarantined
+        coalesce(case when files.input_kind in ('evidence', 'scored') then quarantined.ingest_quarantined end, 0) as ingest_quarantined
     from files
     left join staged_evidence
         on files.input_file = staged_evidence.input_file

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from distill import __version__
 from distill.config import DEFAULT_WAREHOUSE, ENGINES, Inputs, Options, Paths, project_dir
-from distill.lines import InputError
+from distill.lines import InputError, check_eval_set
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER = 0, 1, 2, 3
 
@@ -42,6 +42,17 @@ def _eval_fraction(value: str) -> str:
     if not (fraction.is_finite() and 0 <= fraction <= Decimal("0.5")):
         raise argparse.ArgumentTypeError(f"must be a decimal from 0 to 0.5, got {value!r}")
     return format(fraction.normalize(), "f")
+
+
+def _near_dup_threshold(value: str) -> str:
+    """SPEC §4.3: a decimal in [0.5, 1], normalised, so the comparison stays exact."""
+    try:
+        threshold = Decimal(value)
+    except InvalidOperation:
+        threshold = Decimal(-1)
+    if not (threshold.is_finite() and Decimal("0.5") <= threshold <= 1):
+        raise argparse.ArgumentTypeError(f"must be a decimal from 0.5 to 1, got {value!r}")
+    return format(threshold.normalize(), "f")
 
 
 def _positive(value: str) -> int:
@@ -124,6 +135,28 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument(
                 "--language", default="en", help="the dataset card's language (default en)"
             )
+        if "eval" in flags:
+            sub.add_argument(
+                "--eval-set",
+                metavar="PATH",
+                help="refuse rows that share a protected token sequence with these eval texts "
+                "(SPEC §4.3): a path or glob; .jsonl/.jsonl.gz lines give every string value, "
+                "other files every non-blank line",
+            )
+        if "near-dup" in flags:
+            sub.add_argument(
+                "--near-dup",
+                action="store_true",
+                help="refuse RAG and SFT rows whose 5-token shingles are similar (Jaccard >= T) "
+                "to a kept row's (SPEC §4.3)",
+            )
+            sub.add_argument(
+                "--near-dup-threshold",
+                type=_near_dup_threshold,
+                default="0.8",
+                metavar="T",
+                help="the Jaccard threshold T of --near-dup, 0.5 to 1 (default 0.8)",
+            )
         if "gap" in flags:
             sub.add_argument(
                 "--min-gap",
@@ -134,10 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     pipeline("build-evidence", "stage and validate evidence; ingest quarantine")
     pipeline("score", "stage scored runs; resolve the latest score per run")
-    pipeline("export-rag", "RAG export and its quarantine", "review", "hub")
-    pipeline("export-sft", "SFT export and its quarantine", "partial", "hub")
-    pipeline("export-preference", "preference export and its quarantine", "gap", "hub")
-    pipeline("export-all", "every export in one dbt build", "review", "partial", "gap", "hub")
+    pipeline("export-rag", "RAG export and its quarantine", "review", "hub", "eval", "near-dup")
+    pipeline("export-sft", "SFT export and its quarantine", "partial", "hub", "eval", "near-dup")
+    pipeline("export-preference", "preference export and its quarantine", "gap", "hub", "eval")
+    pipeline(
+        "export-all",
+        "every export in one dbt build",
+        *("review", "partial", "gap", "hub", "eval", "near-dup"),
+    )
 
     commands.add_parser(
         "health", parents=[common], help="re-check the files on disk against the last receipts"
@@ -154,6 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--short-texts",
         action="store_true",
         help="texts of a few hundred bytes, not 1-4 KB (10M runs on a small disk)",
+    )
+    synth.add_argument(
+        "--planted",
+        action="store_true",
+        help="replace 5%% of the runs (at least 200, at most half) by planted near duplicates and "
+        "eval-contaminated runs for SPEC §4.3's gates; also write eval_set.jsonl and their "
+        "ground truth, planted.json (docs/planted.md)",
+    )
+    synth.add_argument(
+        "--eval-items",
+        type=_positive,
+        metavar="N",
+        help="with --planted: lines of eval_set.jsonl (default 10000), at most --runs / 10",
     )
     synth.add_argument("--quiet", action="store_true")
     synth.add_argument("--json", action="store_true")
@@ -214,15 +264,26 @@ def _error(message: str) -> None:
 def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     from distill import receipts
     from distill.dbt import run_build
-    from distill.registry import COMMANDS, STAGES, exports_of, hub_exports, selector
+    from distill.registry import (
+        COMMANDS,
+        EXPORTER_INPUTS,
+        STAGES,
+        exports_of,
+        hub_exports,
+        selector,
+    )
     from distill.warehouse import WarehouseLock, read_only
     from distill.writer import Commit, recover, write_exports
 
     started = datetime.now(UTC)
     clock = time.monotonic()
-    inputs = Inputs.from_args(args.evidence, args.scored, args.manifest)
+    inputs = Inputs.from_args(
+        args.evidence, args.scored, args.manifest, getattr(args, "eval_set", None)
+    )
     options = _options(args)
-    files = [path for _, path in inputs.files()]  # exit 2 before dbt starts when one is missing
+    listed = inputs.files()  # exit 2 before dbt starts when one is missing
+    check_eval_set([path for kind, path in listed if kind == "eval"])
+    files = [path for _, path in listed]
     if paths.engine == "spark":
         _check_spark()
     digests = receipts.InputDigests(files)  # hashed while dbt builds, read by the receipts
@@ -261,7 +322,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                 timings["write"] = int((time.monotonic() - mark) * 1000)
                 mark = time.monotonic()
                 git = receipts.git_state(project_dir())  # the code that made the files
-                listing = receipts.input_files(con, ("evidence", "scored", "manifest"), digests)
+                listing = receipts.input_files(con, EXPORTER_INPUTS, digests)
                 duration = int((time.monotonic() - clock) * 1000)
                 made = [
                     receipts.build_receipt(
@@ -440,26 +501,39 @@ def _synth(args: argparse.Namespace) -> int:
 
     if not 0 <= args.defect_rate <= 1:
         raise UsageError(f"--defect-rate must be between 0 and 1, got {args.defect_rate}")
+    if args.eval_items is not None and not args.planted:
+        raise UsageError("--eval-items needs --planted")
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise UsageError(f"{out}: {err.strerror or err}") from err
     started = time.monotonic()
-    counts = write_substrate(
-        out,
-        runs=args.runs,
-        seed=args.seed,
-        defect_rate=args.defect_rate,
-        short_texts=args.short_texts,
-    )
+    files = "evidence.jsonl, scored_runs.jsonl, repo_manifest.txt"
+    if args.planted:
+        from distill.synth.planted import DEFAULT_EVAL_ITEMS, write_planted_substrate
+
+        files += ", eval_set.jsonl, planted.json"
+        counts = write_planted_substrate(
+            out,
+            runs=args.runs,
+            seed=args.seed,
+            defect_rate=args.defect_rate,
+            short_texts=args.short_texts,
+            eval_items=DEFAULT_EVAL_ITEMS if args.eval_items is None else args.eval_items,
+        )
+    else:
+        counts = write_substrate(
+            out,
+            runs=args.runs,
+            seed=args.seed,
+            defect_rate=args.defect_rate,
+            short_texts=args.short_texts,
+        )
     if args.json:
         print(json.dumps(counts, indent=2))
     elif not args.quiet:
-        print(
-            f"wrote {out}/evidence.jsonl, scored_runs.jsonl, repo_manifest.txt "
-            f"in {time.monotonic() - started:.1f} s"
-        )
+        print(f"wrote {out}/{files} in {time.monotonic() - started:.1f} s")
         for key, value in counts.items():
             print(f"  {key}: {value}")
     return EXIT_OK

@@ -41,9 +41,16 @@ class Inputs:
     evidence: str = DEFAULT_EVIDENCE  # path or glob of evidence JSON Lines (SPEC §2.1)
     scored: str = DEFAULT_SCORED  # path or glob of scored-run JSON Lines (SPEC §2.2)
     manifest: str | None = None  # repo manifest (SPEC §2.3); None = no manifest
+    eval_set: str | None = None  # eval texts, path or glob (SPEC §4.3 --eval-set); None = none
 
     @classmethod
-    def from_args(cls, evidence: str | None, scored: str | None, manifest: str | None) -> Inputs:
+    def from_args(
+        cls,
+        evidence: str | None,
+        scored: str | None,
+        manifest: str | None,
+        eval_set: str | None = None,
+    ) -> Inputs:
         """SPEC §2: the sample manifest is the default only while --evidence is left alone.
         An empty --manifest means no manifest. Relative paths are relative to the cwd."""
         if manifest is None and evidence is None:
@@ -52,6 +59,7 @@ class Inputs:
             evidence=evidence or DEFAULT_EVIDENCE,
             scored=scored or DEFAULT_SCORED,
             manifest=manifest or None,
+            eval_set=eval_set,
         )
 
     def files(self) -> list[tuple[str, str]]:
@@ -63,6 +71,7 @@ class Inputs:
             ("evidence", self.evidence),
             ("scored", self.scored),
             ("manifest", self.manifest),
+            ("eval", self.eval_set),
         ]
         return [(kind, path) for kind, pattern in patterns if pattern for path in expand(pattern)]
 
@@ -72,6 +81,8 @@ class Options:
     include_review: bool = False  # RAG takes needs_human_review runs (SPEC §4 gate 2)
     include_partial: bool = False  # SFT takes partially_accepted runs (SPEC §4 gate 2)
     min_gap: int = 2  # preference rank gap, 1 or 2 (SPEC §4.1)
+    near_dup: bool = False  # the near_duplicate gate of RAG and SFT (SPEC §4.3)
+    near_dup_threshold: str = "0.8"  # its Jaccard threshold, a decimal in [0.5, 1] (SPEC §4.3)
     eval_fraction: str = "0.05"  # Hub folder's test share, a decimal in [0, 0.5] (SPEC §5.1)
     hf_format: str = "parquet"  # Hub folder's file format: parquet or jsonl
     license: str = "other"  # the dataset card's license (a Hub license id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import glob
 import gzip
+import json
 import os
 import zlib
 from collections.abc import Iterator
@@ -22,11 +23,17 @@ import pyarrow as pa
 
 CHUNK_BYTES = 64 << 20  # read size; one batch per chunk keeps memory flat on any file size
 BOM = b"\xef\xbb\xbf"
+# SPEC §2 whitespace: what a blank line holds
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
 GLOB_CHARS = frozenset("*?[")
 
 SCHEMA = pa.schema(
     [
-        ("input_kind", pa.string()),  # evidence | scored | manifest
+        ("input_kind", pa.string()),  # evidence | scored | manifest | eval
         ("input_file", pa.string()),  # the path as given (after glob expansion), never absolute
         ("input_line", pa.int64()),  # 1-based line number in the (decompressed) file; 0 marks
         # the file itself (raw null), so that an empty file is still accounted for
@@ -51,7 +58,7 @@ class InputError(Exception):
 
 @dataclass(frozen=True)
 class Input:
-    kind: str  # evidence | scored | manifest
+    kind: str  # evidence | scored | manifest | eval
     pattern: str  # a path or a glob, as the user gave it
 
 
@@ -180,3 +187,36 @@ def frame_inputs(inputs: list[Input], root: str = ".") -> pa.RecordBatchReader:
                 yield pa.RecordBatch.from_arrays([*batch.columns, ids], schema=SCHEMA)
 
     return pa.RecordBatchReader.from_batches(SCHEMA, batches())
+
+
+def check_eval_set(paths: list[str], root: str = ".") -> None:
+    """SPEC §4.3 --eval-set, read before dbt starts: every line must be UTF-8, and every
+    non-blank line of a `.jsonl` / `.jsonl.gz` file JSON, so that the build never reads an eval
+    set smaller than the one given. An InputError names the file and the line (exit 2)."""
+    for path in paths:
+        is_json_lines = path.endswith((".jsonl", ".jsonl.gz"))
+        line_no = 0
+        carry = b""
+        for chunk in _chunks(path, root):
+            lines = (carry + chunk).split(b"\n")
+            carry = lines.pop()
+            for raw in lines:
+                line_no += 1
+                _check_eval_line(path, line_no, raw, is_json_lines)
+        if carry:
+            _check_eval_line(path, line_no + 1, carry, is_json_lines)
+
+
+def _check_eval_line(path: str, line_no: int, raw: bytes, is_json_lines: bool) -> None:
+    if line_no == 1 and raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(path, f"line {line_no}: not valid UTF-8 ({err.reason})") from err
+    if not is_json_lines or not text.strip(WHITESPACE):
+        return
+    try:
+        json.loads(text)
+    except ValueError as err:
+        raise InputError(path, f"line {line_no}: not valid JSON ({err})") from err

@@ -150,6 +150,7 @@ def build_receipt(
             "evidence": inputs.evidence,
             "scored": inputs.scored,
             "manifest": inputs.manifest,
+            "eval_set": inputs.eval_set,
             **options.as_dict(),
         },
         "inputs": [i for i in input_listing if i["kind"] in stage.input_kinds],

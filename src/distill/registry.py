@@ -134,16 +134,17 @@ def hub_exports(command: str, hf_format: str, eval_fraction: str) -> list[Export
     ]  # fmt: skip
 
 
-ALL_INPUTS = ("evidence", "scored", "manifest")
+SUBSTRATE = ("evidence", "scored", "manifest")
+EXPORTER_INPUTS = (*SUBSTRATE, "eval")  # the exporters' gates read the eval set (SPEC §4.3)
 
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
-        Stage("build-evidence", "rpt_ingest_counts", ALL_INPUTS),
+        Stage("build-evidence", "rpt_ingest_counts", SUBSTRATE),
         Stage("score", "rpt_ingest_counts", ("evidence", "scored")),
-        Stage("export-rag", "rpt_rag_counts", ALL_INPUTS),
-        Stage("export-sft", "rpt_sft_counts", ALL_INPUTS),
-        Stage("export-preference", "rpt_preference_counts", ALL_INPUTS),
+        Stage("export-rag", "rpt_rag_counts", EXPORTER_INPUTS),
+        Stage("export-sft", "rpt_sft_counts", EXPORTER_INPUTS),
+        Stage("export-preference", "rpt_preference_counts", EXPORTER_INPUTS),
     ]
 }
 

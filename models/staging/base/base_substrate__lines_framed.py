@@ -16,5 +16,8 @@ def model(dbt, session):
     manifest = dbt.config.get("manifest_path")
     if manifest:
         inputs.append(Input("manifest", manifest))
+    eval_set = dbt.config.get("eval_set_path")
+    if eval_set:
+        inputs.append(Input("eval", eval_set))
     reader = frame_inputs(inputs)
     return session.from_arrow(reader)

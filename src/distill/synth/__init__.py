@@ -8,6 +8,11 @@
 
 and plants, at ``defect_rate`` of the runs, every defect kind the SPEC names (see ``DEFECT_KINDS``).
 
+`write_planted_substrate(out_dir, runs, seed, ...)` (``distill synth --planted``, module
+``planted``) writes the same with a share of the runs replaced by planted near duplicates and
+eval-contaminated runs, plus ``eval_set.jsonl`` and their ground truth ``planted.json``, for SPEC
+§4.3's quality gates (docs/planted.md).
+
 Design, for speed (1M runs, ~2.4 GB, in seconds rather than minutes):
 
 - Review texts are assembled from pools of pre-generated, pre-JSON-escaped markdown blocks, so a
@@ -27,7 +32,8 @@ processes, ``write_substrate``). Standard library only.
 
 from distill.synth.clock import Clock
 from distill.synth.defects import DEFECT_KINDS
+from distill.synth.planted import write_planted_substrate
 from distill.synth.texts import review_text
 from distill.synth.writer import write_substrate
 
-__all__ = ["DEFECT_KINDS", "Clock", "review_text", "write_substrate"]
+__all__ = ["DEFECT_KINDS", "Clock", "review_text", "write_planted_substrate", "write_substrate"]

@@ -1,0 +1,141 @@
+{# SPEC §4.3 quality gates: tokens, windows, their hash codes, and the options that switch them on. #}
+
+{#- --eval-set: the eval gate is on when the var names a file (distill passes the files it
+    expanded in input_files, kind 'eval'; `dbt build` alone takes eval_set_path). -#}
+{% macro eval_gate_on() -%}
+  {%- for kind, path, location in distill.input_files() -%}
+    {%- if kind == 'eval' %}{{ return(true) }}{% endif -%}
+  {%- endfor -%}
+  {{- return(false) -}}
+{%- endmacro %}
+
+{#- --near-dup: on or off (a boolean var). -#}
+{% macro near_dup_on() -%}
+  {{- return(distill.flag('near_dup')) -}}
+{%- endmacro %}
+
+{#-
+  --near-dup-threshold T, a decimal in [0.5, 1], as a fraction (numerator, denominator) of
+  integers: a pair is similar when inter * denominator >= numerator * union, exact on every
+  engine (no floating point decides a refusal).
+-#}
+{% macro near_dup_threshold() -%}
+  {%- set raw = var('near_dup_threshold', '0.8') | string | trim -%}
+  {%- set parts = raw.split('.') -%}
+  {%- set whole = parts[0] if parts[0] else '0' -%}
+  {%- set fraction = parts[1] if parts | length == 2 else '' -%}
+  {%- if parts | length > 2 or not (whole ~ fraction).isdigit() -%}
+    {{ exceptions.raise_compiler_error("distill: near_dup_threshold must be a decimal from 0.5 to 1, got '" ~ raw ~ "'") }}
+  {%- endif -%}
+  {%- set numerator = (whole ~ fraction) | int -%}
+  {%- set denominator = 10 ** (fraction | length) -%}
+  {%- if 2 * numerator < denominator or numerator > denominator -%}
+    {{ exceptions.raise_compiler_error("distill: near_dup_threshold must be a decimal from 0.5 to 1, got '" ~ raw ~ "'") }}
+  {%- endif -%}
+  {{- return([numerator, denominator]) -}}
+{%- endmacro %}
+
+{#-
+  The LSH banding of the near-dup sketch for threshold T: (rows per band, bands). The sketch
+  has 128 one-permutation MinHash bins; a pair shares a band with probability at least
+  1 - (1 - J^r)^b (a bin empty in both rows matches). r is the largest that still finds a pair
+  at J = T + 0.05 with probability 0.999: fewer candidates, the same recall target.
+-#}
+{% macro near_dup_banding() -%}
+  {%- set t = near_dup_threshold() -%}
+  {%- set j = [t[0] / t[1] + 0.05, 1.0] | min -%}
+  {%- set ns = namespace(rows=1) -%}
+  {%- for r in range(1, 17) -%}
+    {%- set bands = 128 // r -%}
+    {%- if 1 - (1 - j ** r) ** bands >= 0.999 %}{% set ns.rows = r %}{% endif -%}
+  {%- endfor -%}
+  {{- return([ns.rows, 128 // ns.rows]) -}}
+{%- endmacro %}
+
+{#- SPEC §4.3 token characters: neither whitespace (§2) nor ASCII punctuation. -#}
+{% macro token_pattern() %}'[^{{ distill.ws_chars() }}!-/:-@\[-`{-~]+'{% endmacro %}
+
+{#-
+  SPEC §4.3 tokens of a text, in order, ASCII letters lowercased and every other character as
+  it is. lower() is the fast path, exact for a text that is all ASCII; a text with any other
+  character is lowercased by translate(), letter by letter.
+-#}
+{% macro text_tokens(expr) -%}
+  {{ distill.regex_extract_all(
+      "case when " ~ distill.regex_search(expr, "'[^\\x00-\\x7f]'")
+      ~ " then translate(" ~ expr ~ ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+      ~ " else lower(" ~ expr ~ ") end",
+      distill.token_pattern()) }}
+{%- endmacro %}
+
+{#-
+  The hash codes of every k-window of a token list (k consecutive tokens), in order; empty when
+  the list has fewer than k tokens. A window's code is the engine's 64-bit hash of its k tokens:
+  equal windows have equal codes on one engine, so a join on codes finds every equal window;
+  the codes differ between engines, and every use verifies or states what a collision would do.
+  `tokens` must be a column: the lambda repeats it k times for every window.
+-#}
+{% macro window_codes(tokens, k) %}{{ return(adapter.dispatch('window_codes', 'distill')(tokens, k)) }}{% endmacro %}
+{% macro default__window_codes(tokens, k) %}{{ distill._unsupported('window_codes') }}{% endmacro %}
+{% macro duckdb__window_codes(tokens, k) -%}
+  list_transform(range(0, greatest(len({{ tokens }}) - {{ k - 1 }}, 0)),
+    lambda i: hash({% for j in range(1, k + 1) %}{{ tokens }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
+{%- endmacro %}
+{% macro spark__window_codes(tokens, k) -%}
+  case when size({{ tokens }}) >= {{ k }} then
+    transform(sequence(0, size({{ tokens }}) - {{ k }}),
+      i -> xxhash64({% for j in range(k) %}{{ tokens }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
+  else array() end
+{%- endmacro %}
+
+{#- The code of a whole token list as one window (a row with fewer than 5 tokens, SPEC §4.3). -#}
+{% macro whole_code(tokens) -%}
+  {{ distill.hash64(distill.list_join(tokens, "' '")) }}
+{%- endmacro %}
+
+{#- Two lists concatenated. -#}
+{% macro list_concat(a, b) %}{{ return(adapter.dispatch('list_concat', 'distill')(a, b)) }}{% endmacro %}
+{% macro default__list_concat(a, b) %}{{ distill._unsupported('list_concat') }}{% endmacro %}
+{% macro duckdb__list_concat(a, b) %}list_concat({{ a }}, {{ b }}){% endmacro %}
+{% macro spark__list_concat(a, b) %}concat({{ a }}, {{ b }}){% endmacro %}
+
+{#- x mod m, never negative (Spark's hash is signed, DuckDB's unsigned). -#}
+{% macro non_negative_mod(x, m) %}{{ return(adapter.dispatch('non_negative_mod', 'distill')(x, m)) }}{% endmacro %}
+{% macro default__non_negative_mod(x, m) %}{{ distill._unsupported('non_negative_mod') }}{% endmacro %}
+{% macro duckdb__non_negative_mod(x, m) %}({{ x }} % {{ m }}){% endmacro %}
+{% macro spark__non_negative_mod(x, m) %}pmod({{ x }}, {{ m }}){% endmacro %}
+
+{#- Integer division of two integers, truncated. -#}
+{% macro int_div(x, y) %}{{ return(adapter.dispatch('int_div', 'distill')(x, y)) }}{% endmacro %}
+{% macro default__int_div(x, y) %}{{ distill._unsupported('int_div') }}{% endmacro %}
+{% macro duckdb__int_div(x, y) %}({{ x }} // {{ y }}){% endmacro %}
+{% macro spark__int_div(x, y) %}({{ x }} div {{ y }}){% endmacro %}
+
+{#- A ratio of two integers 0 <= n <= d, as text with four decimals, truncated: '0.8421',
+    '1.0000'. Integer arithmetic, so every engine writes the same digits. -#}
+{% macro ratio_text(n, d) -%}
+  case
+    when {{ n }} >= {{ d }} then '1.0000'
+    else '0.' || lpad(cast({{ distill.int_div(n ~ ' * 10000', d) }} as string), 4, '0')
+  end
+{%- endmacro %}
+
+{#-
+  The string values, at any depth, of a line of JSON text, in order (SPEC §4.3 eval texts):
+  every JSON string token that is not an object key (a key is followed by a colon), decoded.
+  The line is valid JSON (distill checks every line of an eval file before dbt starts), so its
+  string tokens are exactly the matches of one left-to-right scan.
+-#}
+{% macro json_string_values(expr) -%}
+  {{ distill.list_transform(
+      distill.list_where(
+          distill.regex_extract_all(expr, "'\"(?:[^\"\\\\]|\\\\.)*\"[\\t\\n\\r ]*:?'"),
+          "s", "not " ~ distill.regex_search("s", "':$'")),
+      "s", distill.json_string_decode(distill.regex_replace_all("s", "'[\\t\\n\\r ]*$'", "''"))) }}
+{%- endmacro %}
+
+{#- A JSON string token ("..." with its escapes) decoded to its text. -#}
+{% macro json_string_decode(expr) %}{{ return(adapter.dispatch('json_string_decode', 'distill')(expr)) }}{% endmacro %}
+{% macro default__json_string_decode(expr) %}{{ distill._unsupported('json_string_decode') }}{% endmacro %}
+{% macro duckdb__json_string_decode(expr) %}json_extract_string(cast({{ expr }} as json), '$'){% endmacro %}
+{% macro spark__json_string_decode(expr) %}from_json(concat('[', {{ expr }}, ']'), 'array<string>')[0]{% endmacro %}

@@ -1,0 +1,128 @@
+{{ config(materialized='table') }}
+{#
+  SPEC §4.3 eval_contaminated, the facts: for each scored run's canonical evidence record and
+  each field a gate checks (title, instruction, text), the first protected sequence of the eval
+  set that appears in it as consecutive tokens, by eval file, line, text and window. One row per
+  record with a contaminated field; each field's column is the message part naming the eval
+  line and quoting the shared window (at most 200 code points), null when the field is clean.
+
+  Exact: every 8-window of a field is probed by its hash code against the sequences' anchors
+  (equal windows have equal codes, so no sequence is missed), and every hit is verified on the
+  token strings (a collision of codes adds nothing). Empty unless --eval-set is given.
+#}
+{%- set eval_on = distill.eval_gate_on() %}
+
+with
+
+sequences as (
+    select * from {{ ref('int_eval_sequences') }}
+),
+
+scored as (
+    select distinct run_id from {{ ref('int_scores_resolved') }}
+),
+
+canonical as (
+    select
+        deduplicated.line_id
+    from {{ ref('int_evidence_deduplicated') }} as deduplicated
+    inner join scored
+        on deduplicated.run_id = scored.run_id
+    where deduplicated.is_canonical
+),
+
+evidence as (
+    select
+        staged.line_id,
+        staged.title,
+        staged.instruction,
+        staged.text
+    from {{ ref('stg_substrate__evidence') }} as staged
+    inner join canonical
+        on staged.line_id = canonical.line_id
+    {%- if not eval_on %}
+    where false
+    {%- endif %}
+),
+
+fields as (
+    select line_id, 'title' as field, title as body from evidence where title is not null
+    union all
+    select line_id, 'instruction' as field, instruction as body from evidence where instruction is not null
+    union all
+    select line_id, 'text' as field, text as body from evidence where text is not null
+),
+
+{# the hash codes of every 8-window of every field; the tokens themselves are not kept #}
+probes as (
+    select
+        fields.line_id,
+        fields.field,
+        windows.code
+    from (
+        select
+            line_id,
+            field,
+            {{ distill.window_codes('tokens', 8) }} as codes
+        from (
+            select
+                line_id,
+                field,
+                {{ distill.text_tokens('body') }} as tokens
+            from fields
+        ) as tokenized
+    ) as fields
+    {{ distill.cross_join_unnest('fields.codes', 'windows', 'code') }}
+),
+
+hits as (
+    select distinct
+        probes.line_id,
+        probes.field,
+        sequences.eval_file,
+        sequences.eval_line,
+        sequences.text_index,
+        sequences.window_start,
+        sequences.sequence
+    from probes
+    inner join sequences
+        on probes.code = sequences.anchor_code
+),
+
+{# a hit's field tokenized again, as one string of tokens, to compare tokens, not codes #}
+verified as (
+    select
+        hits.*,
+        row_number() over (
+            partition by hits.line_id, hits.field
+            order by hits.eval_file, hits.eval_line, hits.text_index, hits.window_start
+        ) as place
+    from hits
+    inner join fields
+        on hits.line_id = fields.line_id and hits.field = fields.field
+    where {{ distill.string_contains(
+        "' ' || " ~ distill.list_join(distill.text_tokens('fields.body'), "' '") ~ " || ' '",
+        "' ' || hits.sequence || ' '") }}
+),
+
+messages as (
+    select
+        line_id,
+        field,
+        'eval item ' || eval_file || ':' || cast(eval_line as string)
+        || ' "' || {{ distill.left_chars('sequence', 200) }} || '"' as message
+    from verified
+    where place = 1
+),
+
+final as (
+    select
+        line_id,
+        max(case when field = 'title' then message end) as eval_in_title,
+        max(case when field = 'instruction' then message end) as eval_in_instruction,
+        max(case when field = 'text' then message end) as eval_in_text
+    from messages
+    group by line_id
+)
+
+select * from final

@@ -1,0 +1,80 @@
+{{ config(materialized='table') }}
+{#
+  SPEC §4.3 near_duplicate, the sets: for every RAG and SFT row that passed every earlier gate,
+  the hash codes of its shingles (the 5-windows of its tokens; the one window of all of them
+  when it has fewer than 5). RAG rows are shingled from `text`, SFT rows from the instruction's
+  tokens followed by the text's. One row per (exporter, id, code). Each text is tokenized once
+  for both exporters. Empty unless --near-dup is given.
+#}
+{%- set near_dup_on = distill.near_dup_on() %}
+
+with
+
+passed as (
+    select
+        'rag' as exporter,
+        id,
+        evidence_line_id
+    from {{ ref('int_rag_checked') }}
+    where reason is null
+    union all
+    select
+        'sft' as exporter,
+        id,
+        evidence_line_id
+    from {{ ref('int_sft_checked') }}
+    where reason is null
+),
+
+rows_to_shingle as (
+    select * from passed
+    {%- if not near_dup_on %}
+    where false
+    {%- endif %}
+),
+
+texts as (
+    select
+        staged.line_id,
+        {{ distill.text_tokens('staged.text') }} as text_tokens,
+        {{ distill.text_tokens('staged.instruction') }} as instruction_tokens
+    from {{ ref('stg_substrate__evidence') }} as staged
+    inner join (select distinct evidence_line_id from rows_to_shingle) as wanted
+        on staged.line_id = wanted.evidence_line_id
+),
+
+tokenized as (
+    select
+        rows_to_shingle.exporter,
+        rows_to_shingle.id,
+        case
+            when rows_to_shingle.exporter = 'sft'
+                then {{ distill.list_concat('coalesce(texts.instruction_tokens, ' ~ distill.empty_string_list() ~ ')', 'texts.text_tokens') }}
+            else texts.text_tokens
+        end as tokens
+    from rows_to_shingle
+    inner join texts
+        on rows_to_shingle.evidence_line_id = texts.line_id
+),
+
+shingled as (
+    select
+        exporter,
+        id,
+        case
+            when {{ distill.list_len('tokens') }} < 5 then {{ distill.list_of([distill.whole_code('tokens')]) }}
+            else {{ distill.window_codes('tokens', 5) }}
+        end as codes
+    from tokenized
+),
+
+final as (
+    select distinct
+        shingled.exporter,
+        shingled.id,
+        shingles.code
+    from shingled
+    {{ distill.cross_join_unnest('shingled.codes', 'shingles', 'code') }}
+)
+
+select * from final

@@ -1,0 +1,94 @@
+{{ config(materialized='table') }}
+{#
+  SPEC §4, SFT: every scored run with its verdict on every gate but the last (near_duplicate,
+  which int_sft_gated adds). Each gate is a `<reason>_error` column (its
+  message when the run fails it, null when it passes); `reason` is the first failing gate in
+  SPEC order (null: passed so far), `errors` one message per failing gate. Gates 3, 4 and 6 are
+  shared with RAG and come from int_runs_joined, as do the facts of gate 8.
+#}
+{%- set include_partial = distill.flag('include_partial') -%}
+
+with
+
+runs as (
+    select * from {{ ref('int_runs_joined') }}
+),
+
+policy as (
+    select
+        category,
+        policy
+    from {{ ref('category_policy') }}
+    where exporter = 'sft'
+),
+
+checked as (
+    select
+        runs.*,
+        {{ distill.export_id('sft', ['runs.run_id', 'runs.prov_sig_hash']) }} as id,
+        {# a category the policy does not list is refused, not let through #}
+        case
+            when coalesce(policy.policy, 'unsafe') = 'unsafe'
+                then 'category ''' || runs.category || ''' is never exported to SFT'
+        end as unsafe_sft_category_error,
+        {# gate 2: an opt-in category without its option, or evidence whose task class is not conversational #}
+        nullif(concat_ws(
+            '; ',
+            case
+                when policy.policy = 'opt_in' and not {{ include_partial }}
+                    then 'category ''' || runs.category || ''' is exported to SFT only with --include-partial'
+            end,
+            case
+                when runs.task_class = 'extraction'
+                    then 'task type ''' || runs.task_type || ''' is an extraction task, not a conversation'
+            end,
+            case
+                when runs.has_evidence and runs.task_class is null
+                    then 'task type ''' || runs.task_type || ''' matches no row of seeds/task_types.csv (unclassified)'
+            end
+        ), '') as category_disallowed_error,
+        case
+            when runs.has_evidence
+                then nullif(concat_ws(
+                    '; ',
+                    case when runs.is_instruction_blank then 'instruction is blank' end,
+                    case when runs.is_text_blank then 'text is blank' end
+                ), '')
+        end as empty_content_error,
+        {{ distill.secret_error([
+            ('instruction', 'runs.secrets_in_instruction'),
+            ('text', 'runs.secrets_in_text'),
+            ('context', 'runs.secrets_in_sft_context'),
+        ]) }} as secret_detected_error,
+        {{ distill.eval_error([('instruction', 'runs.eval_in_instruction'), ('text', 'runs.eval_in_text')]) }} as eval_contaminated_error
+    from runs
+    left join policy
+        on runs.category = policy.category
+),
+
+gated as (
+    select
+        *,
+        {{ distill.gate_verdict([
+            'unsafe_sft_category',
+            'category_disallowed',
+            'missing_source_run_id',
+            'missing_provenance',
+            'empty_content',
+            'hallucinated_file_path',
+            'secret_detected',
+            'eval_contaminated',
+        ]) }}
+    from checked
+),
+
+final as (
+    {{ distill.duplicate_id_gate('gated', [
+        'id', 'run_id', 'category', 'task_id', 'instruction', 'sft_context', 'tags',
+        'prov_source_file', 'prov_line', 'prov_sig_hash', 'recorded_at',
+        'score_input_file', 'score_input_line', 'score_line_id',
+        'evidence_input_file', 'evidence_input_line', 'evidence_line_id',
+    ], 'id', ['run_id'], 'run_id') }}
+)
+
+select * from final
