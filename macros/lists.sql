@@ -121,3 +121,15 @@
 {% macro default__star_except(alias, columns) %}{{ distill._unsupported('star_except') }}{% endmacro %}
 {% macro duckdb__star_except(alias, columns) %}{{ alias }}.* exclude ({{ columns | join(', ') }}){% endmacro %}
 {% macro spark__star_except(alias, columns) %}{{ alias }}.* except ({{ columns | join(', ') }}){% endmacro %}
+
+{#- The distinct entries of a list (in no promised order). -#}
+{% macro list_distinct(expr) %}{{ return(adapter.dispatch('list_distinct', 'distill')(expr)) }}{% endmacro %}
+{% macro default__list_distinct(expr) %}{{ distill._unsupported('list_distinct') }}{% endmacro %}
+{% macro duckdb__list_distinct(expr) %}list_distinct({{ expr }}){% endmacro %}
+{% macro spark__list_distinct(expr) %}array_distinct({{ expr }}){% endmacro %}
+
+{#- The distinct entries two lists share. -#}
+{% macro list_intersect(a, b) %}{{ return(adapter.dispatch('list_intersect', 'distill')(a, b)) }}{% endmacro %}
+{% macro default__list_intersect(a, b) %}{{ distill._unsupported('list_intersect') }}{% endmacro %}
+{% macro duckdb__list_intersect(a, b) %}list_intersect({{ a }}, {{ b }}){% endmacro %}
+{% macro spark__list_intersect(a, b) %}array_intersect({{ a }}, {{ b }}){% endmacro %}

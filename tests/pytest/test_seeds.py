@@ -8,9 +8,16 @@ import re
 from conftest import PROJECT
 
 GATED = {
-    "rag": "models/intermediate/int_rag_gated.sql",
-    "sft": "models/intermediate/int_sft_gated.sql",
+    "rag": "models/intermediate/int_rag_checked.sql",
+    "sft": "models/intermediate/int_sft_checked.sql",
     "preference": "models/intermediate/int_preference_pairs_gated.sql",
+}
+# the gates after duplicate_id: SPEC §4.3's near_duplicate is the last of RAG and SFT, applied
+# by int_<exporter>_gated
+LAST_GATES = {
+    "rag": ("models/intermediate/int_rag_gated.sql", ["near_duplicate"]),
+    "sft": ("models/intermediate/int_sft_gated.sql", ["near_duplicate"]),
+    "preference": ("models/intermediate/int_preference_pairs_gated.sql", []),
 }
 
 
@@ -25,8 +32,11 @@ def test_quarantine_reasons_list_each_exporters_gates_in_the_order_its_model_che
         verdict = re.search(r"gate_verdict\(\[(.*?)\]\)", sql, re.S)
         assert verdict, path
         checked = re.findall(r"'([a-z_]+)'", verdict.group(1))
-        assert "duplicate_id_gate(" in sql, path  # the last gate, after the verdict
-        assert seeded[exporter] == [*checked, "duplicate_id"], exporter
+        assert "duplicate_id_gate(" in sql, path  # after the verdict
+        last_path, last = LAST_GATES[exporter]
+        for reason in last:
+            assert f"{reason}_gate(" in (PROJECT / last_path).read_text(encoding="utf-8")
+        assert seeded[exporter] == [*checked, "duplicate_id", *last], exporter
     assert seeded["ingest"] == ["schema_violation", "duplicate_id"]
     assert set(seeded) == {"ingest", *GATED}
 
