@@ -83,3 +83,92 @@ def unsafe_path(path: str) -> bool:
 
 def secret(*values) -> bool:
     return any(isinstance(v, str) and p.search(v) for v in values for p in SECRETS)
+
+
+# --------------------------------------------------------------------------------------------
+# SPEC §4.3, the quality gates: tokens, shingles, Jaccard, protected eval sequences. Written from
+# the SPEC's words, character by character (src/distill/synth/planted.py uses a regex).
+# --------------------------------------------------------------------------------------------
+
+# ASCII punctuation: U+0021-U+002F, U+003A-U+0040, U+005B-U+0060, U+007B-U+007E
+ASCII_PUNCTUATION = frozenset(
+    chr(c)
+    for lo, hi in ((0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E))
+    for c in range(lo, hi + 1)
+)
+_SEPARATORS = frozenset(WS) | ASCII_PUNCTUATION
+
+
+def tokens(text: str) -> list[str]:
+    """Maximal runs of characters that are neither whitespace (§2) nor ASCII punctuation; ASCII
+    letters lowercased, every other character kept as it is."""
+    out: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if ch in _SEPARATORS:
+            if current:
+                out.append("".join(current))
+                current = []
+        elif "A" <= ch <= "Z":
+            current.append(chr(ord(ch) + 32))
+        else:
+            current.append(ch)
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def shingles(toks: list[str]) -> set[str]:
+    """The set of 5-windows (5 consecutive tokens joined by one space), or the one window of all
+    the tokens when there are fewer than 5."""
+    if len(toks) < 5:
+        return {" ".join(toks)}
+    return {" ".join(toks[i : i + 5]) for i in range(len(toks) - 4)}
+
+
+def jaccard(a: set, b: set) -> float:
+    """The Jaccard index: the size of the intersection over the size of the union."""
+    return len(a & b) / len(a | b)
+
+
+def eval_texts(value) -> list[str]:
+    """Every string value at any depth of a parsed .jsonl line (object keys are not values)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in eval_texts(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in eval_texts(v)]
+    return []
+
+
+def eval_protected(text: str) -> set[tuple[str, ...]]:
+    """What one eval text protects: nothing under 8 tokens, its whole token sequence with 8-12,
+    each of its 13-windows when longer."""
+    toks = tokens(text)
+    if len(toks) < 8:
+        return set()
+    if len(toks) <= 12:
+        return {tuple(toks)}
+    return {tuple(toks[i : i + 13]) for i in range(len(toks) - 12)}
+
+
+def shared_sequences(field_text, protected_sequences) -> set[tuple[str, ...]]:
+    """The protected sequences (token tuples, or windows joined by one space) that appear as
+    consecutive tokens within field_text."""
+    if not isinstance(field_text, str):
+        return set()
+    seqs = {tuple(s.split(" ")) if isinstance(s, str) else tuple(s) for s in protected_sequences}
+    toks = tokens(field_text)
+    found = set()
+    for n in {len(s) for s in seqs}:
+        for i in range(len(toks) - n + 1):
+            window = tuple(toks[i : i + n])
+            if window in seqs:
+                found.add(window)
+    return found
+
+
+def contaminated(field_text, protected_sequences) -> bool:
+    """Whether a protected sequence appears as consecutive tokens within field_text."""
+    return bool(shared_sequences(field_text, protected_sequences))

@@ -7,11 +7,15 @@ independent of the dbt models: it checks that the *inputs* hold what they claim 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import pathlib
 import re
 from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
 
 import pytest
 from reading import (
@@ -28,9 +32,22 @@ from reading import (
     split_lines,
     task_class,
 )
-from spec_oracle import blank, parse_ts, secret, unsafe_path
+from spec_oracle import (
+    blank,
+    contaminated,
+    eval_protected,
+    eval_texts,
+    jaccard,
+    parse_ts,
+    secret,
+    shared_sequences,
+    unsafe_path,
+)
+from spec_oracle import shingles as oracle_shingles
+from spec_oracle import tokens as oracle_tokens
 
 from distill import synth
+from distill.cli import main
 from distill.synth import writer
 from tools import sample
 
@@ -354,3 +371,310 @@ def test_defects_cover_every_kind(defects: tuple) -> None:
     pt1 = [p for p in d.pairs if p.task_id == "scrum-task-pt1"]
     assert len(pt1) == 2 and {p.outcome for p in pt1} == {"exported"}
     assert sum(n > 1 for n in r.score_counts.values()) == 4
+
+
+# --------------------------------------------------------------------------------------------
+# The planted substrate (`distill synth --planted`): ground truth for SPEC §4.3's quality gates,
+# checked against spec_oracle's own reading of §4.3
+# --------------------------------------------------------------------------------------------
+
+PLANTED_RUNS = 2000
+EVAL_KINDS = ("verbatim", "case_ws", "short_whole", "near_miss_12", "short_ignored")
+CONTAMINATING_KINDS = ("verbatim", "case_ws", "short_whole")
+
+
+def synth_cli(*args: str) -> dict:
+    """`distill synth ARGS --json` in this process; its counts."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["synth", *args, "--json"])
+    assert code == 0
+    return json.loads(out.getvalue())
+
+
+@dataclass
+class Planted:
+    out: pathlib.Path
+    counts: dict
+    truth: dict
+    reading: Reading
+    evidence: dict[str, dict]  # canonical evidence per run_id
+    eval_lines: list[dict]
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
+    out = tmp_path_factory.mktemp("planted")
+    counts = synth_cli("--runs", str(PLANTED_RUNS), "--seed", "3", "--out", str(out), "--planted")
+    files = load(out)
+    reading = read(*files)
+    truth = json.loads((out / "planted.json").read_text(encoding="utf-8"))
+    eval_raw = (out / "eval_set.jsonl").read_bytes()
+    eval_lines = [json.loads(x) for x in split_lines(eval_raw)]
+    return Planted(out, counts, truth, reading, reading.evidence, eval_lines)
+
+
+def rag_shingles(rec: dict) -> set[str]:
+    return oracle_shingles(oracle_tokens(rec["text"]))
+
+
+def sft_shingles(rec: dict) -> set[str]:
+    return oracle_shingles(oracle_tokens(rec["instruction"]) + oracle_tokens(rec["text"]))
+
+
+def test_planted_truth_matches_an_independent_jaccard(planted: Planted) -> None:
+    truth, ev = planted.truth, planted.evidence
+    pairs = truth["near_dup_pairs"]
+    for p in pairs:
+        a, b = ev[p["a"]], ev[p["b"]]
+        for side, shingle in (("rag", rag_shingles), ("sft", sft_shingles)):
+            sa, sb = shingle(a), shingle(b)
+            inter, union = len(sa & sb), len(sa | sb)
+            assert (p[f"{side}_inter"], p[f"{side}_union"]) == (inter, union), (side, p)
+            assert p[f"{side}_jaccard"] == jaccard(sa, sb) == inter / union, (side, p)
+    # Every pair of every group, and nothing else.
+    recorded = {frozenset((p["a"], p["b"])) for p in pairs}
+    assert len(recorded) == len(pairs)
+    expected = {
+        frozenset(x) for g in truth["near_dup_groups"] for x in combinations(g["runs"], 2)
+    }  # fmt: skip
+    assert recorded == expected
+    # Similarities spread over 0.5-1.0, most of them 0.6-0.9, exact 1.0s, some below 0.5.
+    rag = [p["rag_jaccard"] for p in pairs]
+    assert sum(0.6 <= j < 0.9 for j in rag) >= 40
+    assert sum(0.5 <= j < 0.6 for j in rag) >= 5 and sum(0.9 <= j < 1 for j in rag) >= 5
+    assert sum(j == 1.0 for j in rag) >= 10 and sum(j < 0.5 for j in rag) >= 5
+    # SFT differs from RAG where the instructions differ.
+    assert sum(p["sft_jaccard"] != p["rag_jaccard"] for p in pairs) >= len(pairs) // 2
+    # Exactly at the thresholds 0.5, 0.8 and 0.9, of RAG and of SFT, and just below.
+    for t, (num, den) in (("0.5", (1, 2)), ("0.8", (4, 5)), ("0.9", (9, 10))):
+        for side in ("rag", "sft"):
+            exact = [p for p in pairs if p["edit"] == f"tail_exact_{t}_{side}"]
+            below = [p for p in pairs if p["edit"] == f"tail_below_{t}_{side}"]
+            assert exact and below, (t, side)
+            for p in exact:
+                assert p[f"{side}_inter"] * den == p[f"{side}_union"] * num
+                assert p[f"{side}_jaccard"] >= float(t)
+            assert all(p[f"{side}_jaccard"] < float(t) for p in below)
+    # Every kind of edit, and case/whitespace/punctuation-only edits give exactly 1.0.
+    steps = Counter(p["edit"] for p in pairs if p["steps"] == 1)
+    for kind in ("swap", "insert", "delete", "mixed", "reorder", "case_ws", "punct", "identical"):
+        assert steps[kind] > 0, kind
+    edits = Counter(p["edit"] for p in pairs)
+    assert steps["unicode_case"] > 0 and edits["tiny_case_ws"] > 0 and edits["tiny_append"] > 0
+    for p in pairs:
+        if p["edit"] in ("case_ws", "punct", "identical", "tiny_case_ws"):
+            assert p["rag_jaccard"] == 1.0, p
+        if p["edit"] == "unicode_case":  # SPEC lowercases ASCII letters only
+            assert p["rag_jaccard"] < 1.0, p
+        if p["edit"].startswith("tiny_"):
+            assert len(oracle_tokens(ev[p["a"]]["text"])) < 5
+    # Instructions: unique per run, except in groups that share one (and a task_id).
+    instructions = Counter(ev[r]["instruction"] for r in truth["planted_runs"])
+    for g in truth["near_dup_groups"]:
+        recs = [ev[r] for r in g["runs"]]
+        if g["shared_instruction"]:
+            assert len({r["instruction"] for r in recs}) == 1
+            assert len({r["task_id"] for r in recs}) == 1 and recs[0]["task_id"]
+        else:
+            assert all(instructions[r["instruction"]] == 1 for r in recs)
+            assert all(r["task_id"] is None for r in recs)
+
+
+def test_planted_groups_share_no_shingle_with_any_other_run(planted: Planted) -> None:
+    """Runs of different groups, eval runs and normal runs have Jaccard 0: the recorded pairs
+    are every similar pair among the planted runs, and no normal run is near one."""
+    truth, ev = planted.truth, planted.evidence
+    group_of = {r: g["group"] for g in truth["near_dup_groups"] for r in g["runs"]}
+    for n, item in enumerate(truth["eval_items"]):
+        group_of[item["run_id"]] = f"eval-{n}"
+    for shingle in (rag_shingles, sft_shingles):
+        owners: dict[str, set] = {}
+        for run_id, rec in ev.items():
+            if blank(rec.get("text")) or (shingle is sft_shingles and blank(rec["instruction"])):
+                continue
+            owner = group_of.get(run_id, "normal")
+            for s in shingle(rec):
+                owners.setdefault(s, set()).add(owner)
+        for s, who in owners.items():
+            if who != {"normal"}:
+                assert len(who) == 1, (s, who)
+
+
+def test_planted_runs_pass_every_gate_for_rag_and_sft(planted: Planted) -> None:
+    truth, r = planted.truth, planted.reading
+    runs = truth["planted_runs"]
+    assert len(runs) == len(set(runs)) == planted.counts["planted"]["runs"] == 200
+    near = {x for g in truth["near_dup_groups"] for x in g["runs"]}
+    evals = {x["run_id"] for x in truth["eval_items"]}
+    assert near | evals == set(runs) and not near & evals
+    manifest = read_manifest((planted.out / "repo_manifest.txt").read_bytes())
+    patterns = seed_secret_patterns()
+    for run_id in runs:
+        rec, score = r.evidence[run_id], r.scores[run_id]
+        assert r.score_counts[run_id] == 1 and score["category"] == "accepted"
+        assert rec["task_type"] == "scrum_review" and task_class("scrum_review") == "conversational"
+        assert not blank(rec["instruction"]) and not blank(rec["text"])
+        assert provenance_complete(rec) and not bad_refs(rec, manifest)
+        assert (r.rag[run_id], r.sft[run_id]) == ("exported", "exported"), run_id
+        for value in (rec["title"], rec["text"], rec["instruction"], sft_context(rec)):
+            if isinstance(value, str):
+                assert not any(p.search(value) for p in patterns), (run_id, value[:80])
+    # Gate 8: unique run_ids and (run_id, sig_hash), so unique export ids.
+    sigs = [r.evidence[x]["provenance"]["sig_hash"] for x in runs]
+    others = {
+        e["provenance"].get("sig_hash")
+        for run_id, e in r.evidence.items()
+        if run_id not in set(runs) and isinstance(e.get("provenance"), dict)
+    }
+    assert len(set(sigs)) == len(sigs) and not set(sigs) & others
+    evidence = (planted.out / "evidence.jsonl").read_bytes()
+    recs = [parse_line(x) for x in split_lines(evidence)]
+    ids = Counter(x.get("run_id") for x in recs if x and isinstance(x.get("run_id"), str))
+    assert all(ids[run_id] == 1 for run_id in runs)
+    # SPEC §2 line separators other than `\n` are in the texts, but escaped in the lines.
+    texts = "".join(r.evidence[x]["text"] for x in runs)
+    assert "\u2028" in texts and "\x85" in texts and "\u3000" in texts
+    assert "\u2028".encode() not in evidence and "\x85".encode() not in evidence
+
+
+def seed_secret_patterns() -> list[re.Pattern]:
+    """Every pattern of seeds/secret_patterns.csv that Python's re reads (RE2 syntax)."""
+    import csv
+
+    with open(ROOT / "seeds" / "secret_patterns.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for row in rows:
+        try:
+            out.append(re.compile(row["pattern"], re.ASCII))
+        except re.error:
+            continue
+    assert len(out) >= 5
+    return out
+
+
+def test_planted_eval_verdicts_match_an_independent_reading(planted: Planted) -> None:
+    truth, ev = planted.truth, planted.evidence
+    # Every protected sequence of every eval text, and the lines that protect it.
+    lines_of: dict[tuple[str, ...], set[int]] = {}
+    for n, obj in enumerate(planted.eval_lines, 1):
+        for text in eval_texts(obj):
+            for seq in eval_protected(text):
+                lines_of.setdefault(seq, set()).add(n)
+    assert len(planted.eval_lines) == truth["eval_lines"] == 200
+    protected_all = set(lines_of)
+
+    def found(value) -> set[tuple[str, ...]]:
+        return shared_sequences(value, protected_all)
+
+    items = truth["eval_items"]
+    assert {(x["kind"], x["field"]) for x in items} >= {
+        (k, f) for k in EVAL_KINDS for f in ("title", "instruction", "text")
+    }
+    assert any("[" in x["eval_key"] for x in items)  # items planted from nested strings
+    for x in items:
+        rec = ev[x["run_id"]]
+        assert x["eval_file"] == "eval_set.jsonl"
+        line = planted.eval_lines[x["eval_line"] - 1]
+        window = tuple(x["window"].split(" "))
+        hits = {f: found(rec[f]) for f in ("title", "instruction", "text")}
+        # only the planted field holds eval sequences, and only its own line's
+        assert all(not h for f, h in hits.items() if f != x["field"]), x
+        assert all(lines_of[s] == {x["eval_line"]} for s in hits[x["field"]]), x
+        if x["kind"] in CONTAMINATING_KINDS:
+            assert x["expect"] == "contaminated" and window in hits[x["field"]], x
+        else:
+            assert x["expect"] == "clean" and not hits[x["field"]], x
+        rag = "contaminated" if hits["title"] or hits["text"] else "clean"
+        sft = "contaminated" if hits["instruction"] or hits["text"] else "clean"
+        assert (x["rag_expect"], x["sft_expect"]) == (rag, sft), x
+        # the window is the item's: a protected sequence of a string of that line, or (short
+        # texts) all of a string's tokens
+        text = eval_text_at(line, x["eval_key"])
+        assert text in eval_texts(line)
+        if x["kind"] == "short_ignored":  # all of its tokens are there, but it protects nothing
+            assert window == tuple(oracle_tokens(text)) and len(window) < 8
+            assert not eval_protected(text) and contaminated(rec[x["field"]], {window})
+        elif x["kind"] == "near_miss_12":  # 12 tokens of a 13-window, not the 13th
+            assert window in eval_protected(text) and len(window) == 13
+            assert contaminated(rec[x["field"]], {window[:12]} | {window[1:]})
+        elif x["kind"] == "unicode_case":  # the item, with non-ASCII letters upper-cased
+            assert window in eval_protected(text) and len(window) <= 12
+            # a reading that lowercases every letter, not only ASCII ones, would find it
+            lowered = tuple(t.lower() for t in window)
+            assert contaminated(rec[x["field"]].lower(), {lowered})
+        else:
+            assert window in eval_protected(text)
+            if x["kind"] == "case_ws":
+                assert text not in rec[x["field"]]
+            else:
+                assert text in rec[x["field"]]
+    # No run outside the eval items holds any protected sequence: normal runs and near
+    # duplicates use other words.
+    planted_eval = {x["run_id"] for x in items}
+    for run_id, rec in ev.items():
+        if run_id not in planted_eval:
+            for f in ("title", "instruction", "text"):
+                assert not found(rec.get(f)), (run_id, f)
+
+
+def eval_text_at(line: dict, key: str) -> str:
+    """The string of an eval line at `key`: `question`, `choices[2]`, `meta.source.note`, ..."""
+    value = line
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+        value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+    return value
+
+
+def test_planted_run_count_is_exact_and_output_deterministic(tmp_path: pathlib.Path) -> None:
+    args = ("--runs", "1000", "--defect-rate", "0", "--planted")
+    a = synth_cli(*args, "--seed", "9", "--out", str(tmp_path / "a"))
+    b = synth_cli(*args, "--seed", "9", "--out", str(tmp_path / "b"))
+    c = synth_cli(*args, "--seed", "10", "--out", str(tmp_path / "c"), "--eval-items", "40")
+    assert a == b
+    names = (*FILES, "eval_set.jsonl", "planted.json")
+    for f in names:
+        assert sha(tmp_path / "a" / f) == sha(tmp_path / "b" / f), f
+    for f in ("evidence.jsonl", "scored_runs.jsonl", "eval_set.jsonl", "planted.json"):
+        assert sha(tmp_path / "a" / f) != sha(tmp_path / "c" / f), f
+    evidence, scored, _ = load(tmp_path / "a")
+    runs = {parse_line(x)["run_id"] for x in split_lines(evidence)}
+    assert len(split_lines(evidence)) == len(split_lines(scored)) == len(runs) == 1000
+    assert a["runs"] == a["evidence_lines"] == a["scored_lines"] == 1000
+    assert a["planted"]["runs"] == 200 and a["planted"]["eval_items"] == 100
+    assert c["planted"]["eval_items"] == 40
+    assert len(split_lines((tmp_path / "c" / "eval_set.jsonl").read_bytes())) == 40
+
+
+def test_planted_output_does_not_depend_on_worker_processes(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "CHUNK_RUNS", 400)
+    monkeypatch.setattr(writer, "_workers", lambda chunks: 3)
+    synth.write_planted_substrate(tmp_path / "parallel", 1900, seed=5, defect_rate=0.1)
+    monkeypatch.setattr(writer, "_workers", lambda chunks: 1)
+    synth.write_planted_substrate(tmp_path / "serial", 1900, seed=5, defect_rate=0.1)
+    for f in (*FILES, "eval_set.jsonl", "planted.json"):
+        assert sha(tmp_path / "parallel" / f) == sha(tmp_path / "serial" / f), f
+
+
+# sha256 of `distill synth --runs 500 --seed 11 --out DIR` as it was before --planted existed
+UNPLANTED_500_11 = {
+    "evidence.jsonl": "32a6a059817d0206cbc2c3b56a1e74e36545787bf24881e172e233a3e7834261",
+    "scored_runs.jsonl": "6a3984b722a224b46be943110f9cfb41a2c4b7684efe8d18dd9670ba59ee9a25",
+    "repo_manifest.txt": "1243977b035b0a4359b8e760ed962d28fe1e1022d6fd38682479aae4053b5c35",
+}
+
+
+def test_synth_without_planted_writes_the_bytes_it_wrote_before(tmp_path: pathlib.Path) -> None:
+    synth_cli("--runs", "500", "--seed", "11", "--out", str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(UNPLANTED_500_11)
+    assert {f: sha(tmp_path / f) for f in UNPLANTED_500_11} == UNPLANTED_500_11
+
+
+def test_planted_eval_items_needs_planted(tmp_path: pathlib.Path) -> None:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["synth", "--runs", "10", "--out", str(tmp_path), "--eval-items", "5"])
+    assert code == 2 and "--planted" in err.getvalue()

@@ -459,8 +459,6 @@ THRESHOLDS = {"0.5": (1, 2, (50, 120)), "0.8": (4, 5, (17, 43)), "0.9": (9, 10, 
 class _NearDups:
     """Groups of near-duplicate runs from the near-duplicate vocabulary."""
 
-    THRESHOLDS = THRESHOLDS
-
     def __init__(self, rnd: random.Random, words: list[str]) -> None:
         self.rnd = rnd
         self.words = words
@@ -483,13 +481,13 @@ class _NearDups:
             return None
         return " ".join(_cap(rnd.choice(self.words)) for _ in range(rnd.randint(2, 6)))
 
-    def runs(self, texts: list[str], shared: bool, task: bool = True) -> list[_Planted]:
+    def runs(self, texts: list[str], one_instruction: bool) -> list[_Planted]:
+        """Runs of one group: each with its own instruction, or all with one (and one task)."""
         self.groups += 1
-        key = self.groups if shared and task else None
-        instr = self.instruction() if shared else None
-        return [
-            _Planted(instr or self.instruction(), t, self.title(), key) for t in texts
-        ]  # fmt: skip
+        if one_instruction:
+            instr = self.instruction()
+            return [_Planted(instr, t, self.title(), self.groups) for t in texts]
+        return [_Planted(self.instruction(), t, self.title()) for t in texts]
 
     def next_edit(self) -> str:
         if self.edit_cursor < 2 * len(EDITS):  # every kind early, so small substrates have all
@@ -525,7 +523,7 @@ class _NearDups:
         or of the SFT ones with a shared instruction), C's just below (one more token replaced).
         """
         rnd = self.rnd
-        p, q, (lo, hi) = self.THRESHOLDS[t]
+        p, q, (lo, hi) = THRESHOLDS[t]
         d = rnd.randint(lo, hi)
         total = 4 + d * (q + p) // (q - p)
         m = rnd.randint(10, 20) if side == "sft" else 0
@@ -565,8 +563,8 @@ class _NearDups:
         return g
 
     def tiny(self) -> _Group:
-        """Texts of 1-4 tokens (one shingle of all of them): a case/whitespace variant (1.0) and
-        one with a token appended (0.0, though 5 tokens are one 5-window again)."""
+        """A text of 1-4 tokens (its one shingle is all of them), a case/whitespace variant of it
+        (RAG Jaccard 1.0), and the text with one token appended (0.0: another single shingle)."""
         rnd = self.rnd
         n = rnd.randint(1, 4)
         d = Doc([_sentence_units(rnd, self.words, n, False)])
@@ -584,9 +582,7 @@ class _NearDups:
         """Groups holding exactly `budget` runs: threshold and tiny groups (a few percent, every
         variant at least once when there is room), then pairs and chains of 3-6."""
         rnd = self.rnd
-        specials: list[tuple[str, ...]] = [
-            (t, side) for t in self.THRESHOLDS for side in ("rag", "sft")
-        ]
+        specials: list[tuple[str, ...]] = [(t, side) for t in THRESHOLDS for side in ("rag", "sft")]
         n_threshold = max(len(specials), budget * 6 // 100 // 3)
         n_tiny = max(2, budget * 3 // 100 // 3)
         for i in range(n_threshold):
@@ -607,9 +603,7 @@ class _NearDups:
             budget -= size
             yield self.chain(size)
         if budget == 1:  # a lone planted run: near no other
-            self.groups += 1
-            g = _Group("single", self.runs([_doc(rnd, self.words, 200).render()], False), False)
-            yield g
+            yield _Group("single", self.runs([_doc(rnd, self.words, 200).render()], False), False)
 
 
 # --------------------------------------------------------------------------------------------
