@@ -1,7 +1,8 @@
 """Mutation tests: weaken one gate in a copy of the project, run `dbt build` on the defects
-substrate, and require the build to fail naming the firewall test of that invariant. This
-proves the data tests catch what they claim; unit tests are left out so that only the
-firewall stands between the mutant and a green build."""
+substrate (the quality gates of SPEC §4.3: on a planted substrate, with both gates on), and
+require the build to fail naming the firewall test of that invariant. This proves the data
+tests catch what they claim; unit tests are left out so that only the firewall stands between
+the mutant and a green build."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, run_inprocess
 
 DEFECTS = PROJECT / "data/sample/defects"
 DBT = Path(sys.executable).parent / "dbt"
@@ -108,6 +109,43 @@ MUTANTS = [
      "hub_rows_are_the_exports"),
 ]  # fmt: skip
 
+# SPEC §4.3's gates, built with --near-dup and --eval-set on `distill synth --planted`, whose
+# texts sit at known similarities around the threshold and whose eval items sit in titles,
+# instructions and texts, as near misses too
+QUALITY_MUTANTS = [
+    ("4.3 near-dup threshold off by 0.1",
+     [("macros/quality.sql", "{{- return([numerator, denominator]) -}}",
+       "{{- return([numerator - denominator // 10, denominator]) -}}")],
+     "near_duplicates_hold_on_strings"),
+    ("4.3 near-dup edge not verified",
+     [("models/intermediate/int_near_dup_edges.sql",
+       "    where shared * {{ threshold[1] }} >= {{ threshold[0] }} * (count_sum - shared)\n",
+       "    where true\n")],
+     "near_duplicates_hold_on_strings"),
+    ("4.3 near-dup keeps the largest id",
+     [("macros/components.sql", "least(node, min(neighbour))", "greatest(node, max(neighbour))"),
+      ("macros/components.sql", "min(label) as label", "max(label) as label"),
+      ("macros/components.sql", "least(spread.label, jumped.label)",
+       "greatest(spread.label, jumped.label)")],
+     "near_duplicates_hold_on_strings"),
+    ("4.3 eval protects 12-windows",
+     [("models/intermediate/int_eval_sequences.sql", "' - 13, 0) + 1'", "' - 12, 0) + 1'"),
+      ("models/intermediate/int_eval_sequences.sql", "' - starts.window_start, 13)'",
+       "' - starts.window_start, 12)'")],
+     "eval_sequences_are_protected"),
+    ("4.3 eval leaves the RAG title unchecked",
+     [("models/intermediate/int_rag_checked.sql",
+       "distill.eval_error([('title', 'runs.eval_in_title'), ('text', 'runs.eval_in_text')])",
+       "distill.eval_error([('text', 'runs.eval_in_text')])")],
+     "no_eval_item_in_exports"),
+]  # fmt: skip
+PLANTED_RUNS = 3000
+UNMUTATED = {  # the unmutated builds' tests, and the build each reads
+    "test_unmutated_project_passes_on_the_defects_substrate": "unmutated",
+    "test_unmutated_project_passes_on_the_planted_substrate_with_the_quality_gates_on":
+        "unmutated, quality gates on",
+}  # fmt: skip
+
 
 def copy_project(to: Path) -> Path:
     to.mkdir()
@@ -118,12 +156,26 @@ def copy_project(to: Path) -> Path:
     return to
 
 
-def dbt_build(project: Path, warehouse: Path) -> subprocess.CompletedProcess:
-    variables = {
+def defects_vars() -> dict:
+    return {
         "evidence_path": str(DEFECTS / "evidence.jsonl"),
         "scored_path": str(DEFECTS / "scored_runs.jsonl"),
         "manifest_path": str(DEFECTS / "repo_manifest.txt"),
     }
+
+
+def planted_vars(folder: Path) -> dict:
+    return {
+        "evidence_path": str(folder / "evidence.jsonl"),
+        "scored_path": str(folder / "scored_runs.jsonl"),
+        "manifest_path": str(folder / "repo_manifest.txt"),
+        "eval_set_path": str(folder / "eval_set.jsonl"),
+        "near_dup": True,
+        "near_dup_threshold": "0.8",
+    }
+
+
+def dbt_build(project: Path, warehouse: Path, variables: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(DBT), "build", "--exclude-resource-type", "unit_test",
          "--vars", json.dumps(variables), "--target-path", str(warehouse.parent / "target")],
@@ -149,22 +201,34 @@ def builds(request, tmp_path_factory) -> dict[str, subprocess.CompletedProcess |
     time: each dbt process keeps about one core busy, and the machines these run on have two.
     Each build has its own project copy and warehouse. A mutant that no longer applies maps to
     the reason."""
-    jobs = [("unmutated", [])] + [(invariant, edits) for invariant, edits, _ in MUTANTS]
-    assert len({name for name, _ in jobs}) == len(jobs), "two mutants share a name"
+    jobs = [("unmutated", [], "defects"), ("unmutated, quality gates on", [], "planted")]
+    jobs += [(invariant, edits, "defects") for invariant, edits, _ in MUTANTS]
+    jobs += [(invariant, edits, "planted") for invariant, edits, _ in QUALITY_MUTANTS]
+    assert len({name for name, _, _ in jobs}) == len(jobs), "two mutants share a name"
     selected = {
-        item.callspec.params["invariant"] if hasattr(item, "callspec") else "unmutated"
+        item.callspec.params["invariant"]
+        if hasattr(item, "callspec")
+        else UNMUTATED[item.originalname]
         for item in request.session.items
         if item.module is request.module
     }
     jobs = [job for job in jobs if job[0] in selected]
+    planted = None
+    if any(kind == "planted" for _, _, kind in jobs):
+        planted = tmp_path_factory.mktemp("planted")
+        made = run_inprocess(["synth", "--runs", str(PLANTED_RUNS), "--seed", "3", "--planted",
+                              "--quiet", "--out", str(planted)], planted)  # fmt: skip
+        assert made.code == 0, made.err
 
-    def build(edits: list) -> subprocess.CompletedProcess | str:
+    def build(job) -> subprocess.CompletedProcess | str:
+        _, edits, kind = job
         folder = tmp_path_factory.mktemp("mutant")
         project = copy_project(folder / "p")
-        return mutate(project, edits) or dbt_build(project, folder / "w" / "d.duckdb")
+        variables = planted_vars(planted) if kind == "planted" else defects_vars()
+        return mutate(project, edits) or dbt_build(project, folder / "w" / "d.duckdb", variables)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip([j[0] for j in jobs], pool.map(build, [j[1] for j in jobs]), strict=True))
+        return dict(zip([j[0] for j in jobs], pool.map(build, jobs), strict=True))
 
 
 def test_unmutated_project_passes_on_the_defects_substrate(builds):
@@ -172,7 +236,16 @@ def test_unmutated_project_passes_on_the_defects_substrate(builds):
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-@pytest.mark.parametrize(("invariant", "edits", "firewall"), MUTANTS, ids=[m[0] for m in MUTANTS])
+def test_unmutated_project_passes_on_the_planted_substrate_with_the_quality_gates_on(builds):
+    result = builds["unmutated, quality gates on"]
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("invariant", "edits", "firewall"),
+    MUTANTS + QUALITY_MUTANTS,
+    ids=[m[0] for m in MUTANTS + QUALITY_MUTANTS],
+)
 def test_weakened_gate_fails_the_build_naming_its_firewall(builds, invariant, edits, firewall):
     result = builds[invariant]
     assert not isinstance(result, str), result
