@@ -236,11 +236,22 @@ def _gates_section(configs: dict, gates: dict[str, list[tuple[str, str]]]) -> st
     if not configs:
         return ""
     lines = ["## What every row passed"]
-    for name, (config, _) in configs.items():
+    for name, (config, receipt) in configs.items():
         lines += ["", f"`{name}` (the `{config.export}` exporter's gates, in order):", ""]
-        passed = gates.get(config.export, [])
-        lines += [f"- `{reason}` not hit: {about}" for reason, about in passed]
+        for reason, about in gates.get(config.export, []):
+            option = OPT_IN_GATES.get(reason)
+            if option and not receipt["options"].get(option[0]):
+                lines.append(f"- `{reason}` not checked: the export ran without `{option[1]}`")
+            else:
+                lines.append(f"- `{reason}` not hit: {about}")
     return "\n".join(lines)
+
+
+# SPEC §4.3's opt-in gates: (the receipt option that turns one on, its command-line flag)
+OPT_IN_GATES = {
+    "eval_contaminated": ("eval_set", "--eval-set"),
+    "near_duplicate": ("near_dup", "--near-dup"),
+}
 
 
 def _refused_section(configs: dict) -> str:

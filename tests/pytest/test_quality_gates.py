@@ -224,6 +224,9 @@ def test_without_the_options_the_gates_change_nothing(tmp_path):
     assert plain.code == 0, plain.err
     assert not read_jsonl(plain_out / "exports/quarantine/rag.jsonl")
     assert query(plain_out / "w.duckdb", "select count(*) from int_near_dup_shingles") == [(0,)]
+    card = (plain_out / "exports/hf/README.md").read_text(encoding="utf-8")
+    assert "`near_duplicate` not checked: the export ran without `--near-dup`" in card
+    assert "`eval_contaminated` not checked: the export ran without `--eval-set`" in card
 
 
 # ------------------------------------------------------------------ the planted substrate
@@ -429,7 +432,9 @@ def test_receipts_health_and_card_count_both_quality_reasons(planted, planted_ru
     latest = (out / "reports/latest.md").read_text()
     assert "near_duplicate" in latest and "eval_contaminated" in latest
     card = (out / "exports/hf/README.md").read_text()
-    assert "near_duplicate" in card and "eval_contaminated" in card
+    assert "`near_duplicate` not hit" in card and "`eval_contaminated` not hit" in card
+    refused = card.split("## What was refused", 1)[1]
+    assert "`near_duplicate`" in refused and "`eval_contaminated`" in refused
     where = ["--exports", str(out / "exports"), "--reports", str(out / "reports")]
     health = run_inprocess(["health", *where], planted)
     assert health.code == 0, health.out + health.err

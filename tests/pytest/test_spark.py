@@ -1,7 +1,7 @@
 """Spark parity (issue 18): the files written from a Spark build are the bytes of a DuckDB build.
 
 One substrate holds the shipped sample, the defects set, a `distill synth` substrate with every
-defect kind, test_bad_input's cases (every SPEC §2 framing and parsing rule: invalid UTF-8, BOMs,
+defect kind, a planted one (near-duplicates and an eval set, SPEC §4.3), test_bad_input's cases (every SPEC §2 framing and parsing rule: invalid UTF-8, BOMs,
 CRLF and lone CR, gzip members, duplicate keys, lone surrogates, every timestamp form, ...) and
 a few edges of their own below. distill exports it under three option sets on each engine, and
 every file it writes must be the same bytes (the dataset card but the row naming the engine).
@@ -31,8 +31,10 @@ pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark need
 INPUTS = ["--evidence", "in/*/ev*", "--scored", "in/*/sc*"]
 OPTION_SETS = {
     "defaults": ["--manifest", "manifest.txt"],
-    "review-partial-gap1": ["--manifest", "manifest.txt", "--include-review",
-                            "--include-partial", "--min-gap", "1"],
+    # with SPEC §4.3's quality gates on, over the planted substrate's near-duplicates and eval set
+    "review-partial-gap1-quality": ["--manifest", "manifest.txt", "--include-review",
+                                    "--include-partial", "--min-gap", "1", "--near-dup",
+                                    "--near-dup-threshold", "0.6", "--eval-set", "eval_set.jsonl"],
     "no-manifest-hf-jsonl": ["--manifest", "", "--include-review", "--eval-fraction", "0.3",
                              "--hf-format", "jsonl"],
 }  # fmt: skip
@@ -92,6 +94,12 @@ def substrate(tmp_path_factory) -> Path:
                           root)  # fmt: skip
     assert synth.code == 0, synth.err
     (into / "synth/repo_manifest.txt").rename(root / "synth_manifest.txt")
+    planted = run_inprocess(["synth", "--runs", "1000", "--seed", "7", "--planted", "--quiet",
+                             "--out", str(into / "planted")], root)  # fmt: skip
+    assert planted.code == 0, planted.err
+    (into / "planted/repo_manifest.txt").rename(root / "planted_manifest.txt")
+    (into / "planted/eval_set.jsonl").rename(root / "eval_set.jsonl")
+    (into / "planted/planted.json").rename(root / "planted.json")
     write_bad_input(root / "bad")
     (root / "bad/in").rename(into / "bad")
     (into / "bad/manifest.txt").rename(root / "bad_manifest.txt")
