@@ -37,8 +37,9 @@ RECALL_TARGET = 0.99
 def run_gates(root: Path, name: str, inputs: list[str], *options: str):
     """export-all into out/<name>/ with its own warehouse; the result and the folders."""
     out = root / "out" / name
-    args = ["export-all", "--quiet", *inputs, "--exports", str(out / "exports"),
-            "--reports", str(out / "reports"), "--warehouse", str(out / "w.duckdb"), *options]  # fmt: skip
+    where = ["--exports", str(out / "exports"), "--reports", str(out / "reports"),
+             "--warehouse", str(out / "w.duckdb")]  # fmt: skip
+    args = ["export-all", "--quiet", *inputs, *where, *options]
     return run_inprocess(args, root), out
 
 
@@ -50,12 +51,16 @@ def run_gates(root: Path, name: str, inputs: list[str], *options: str):
     [
         ("missing.jsonl", {}, "missing.jsonl: no such file"),
         ("evals/*.jsonl", {}, "evals/*.jsonl: the glob matches no file"),
-        ("bad.jsonl", {"bad.jsonl": b'{"q": "fine"}\n\n{"q": "broken\n'}, "bad.jsonl: line 3: not valid JSON"),
-        ("bad.jsonl.gz", {"bad.jsonl.gz": gzip.compress(b'{"q": 1}\n[1,\n')}, "bad.jsonl.gz: line 2: not valid JSON"),
+        ("bad.jsonl", {"bad.jsonl": b'{"q": "fine"}\n\n{"q": "broken\n'},
+         "bad.jsonl: line 3: not valid JSON"),
+        ("bad.jsonl.gz", {"bad.jsonl.gz": gzip.compress(b'{"q": 1}\n[1,\n')},
+         "bad.jsonl.gz: line 2: not valid JSON"),
         ("bad.txt", {"bad.txt": b"fine\n\xff\xfe\n"}, "bad.txt: line 2: not valid UTF-8"),
-        ("cut.jsonl.gz", {"cut.jsonl.gz": gzip.compress(b'{"q": 1}\n')[:-8]}, "cut.jsonl.gz: corrupt or truncated gzip"),
+        ("cut.jsonl.gz", {"cut.jsonl.gz": gzip.compress(b'{"q": 1}\n')[:-8]},
+         "cut.jsonl.gz: corrupt or truncated gzip"),
     ],
-    ids=["missing-file", "empty-glob", "jsonl-line-not-json", "gz-line-not-json", "not-utf8", "truncated-gz"],
+    ids=["missing-file", "empty-glob", "jsonl-line-not-json", "gz-line-not-json", "not-utf8",
+         "truncated-gz"],
 )  # fmt: skip
 def test_an_unreadable_eval_set_is_a_usage_error_naming_file_and_line(
     tmp_path, eval_set, files, message
@@ -101,15 +106,16 @@ def eval_case(root: Path) -> list[str]:
     ])  # fmt: skip
     runs = {
         # 13 consecutive tokens of item 1, in other case, spacing and punctuation around them
-        "verbatim": evidence("verbatim", text="Intro. THE Quick  brown\tfox -- jumps over the lazy dog "
-                             "near the quiet river; done."),
+        "verbatim": evidence("verbatim", text="Intro. THE Quick  brown\tfox -- jumps over the "
+                             "lazy dog near the quiet river; done."),
         # 12 consecutive tokens of item 1 only: a near miss, it passes
-        "near-miss": evidence("near-miss", text="so the quick brown fox jumps over the lazy dog near "
-                              "the quiet lake"),
+        "near-miss": evidence("near-miss", text="so the quick brown fox jumps over the lazy dog "
+                              "near the quiet lake"),
         # item 2 (8 tokens, protected whole) in the title: RAG refuses, SFT does not read titles
         "title": evidence("title", title="Alpha, Beta: gamma delta epsilon zeta eta theta!"),
         # item 2 in the instruction: SFT refuses, RAG does not read instructions
-        "instruction": evidence("instruction", instruction="alpha beta gamma delta epsilon zeta eta theta"),
+        "instruction": evidence("instruction",
+                                instruction="alpha beta gamma delta epsilon zeta eta theta"),
         # item 3 has 7 tokens: it protects nothing
         "short": evidence("short", text="one two three four five six seven"),
     }  # fmt: skip
@@ -162,7 +168,8 @@ def test_a_plain_text_eval_file_protects_each_non_blank_line(tmp_path):
     assert result.code == 0, result.err
     rag = reasons(out / "exports", "rag")
     assert rag == {"title": ("eval_contaminated", [
-        'title contains eval item evals/lines.txt:3 "alpha beta gamma delta epsilon zeta eta theta"'])}  # fmt: skip
+        'title contains eval item evals/lines.txt:3 '
+        '"alpha beta gamma delta epsilon zeta eta theta"'])}  # fmt: skip
 
 
 def test_health_calls_the_export_stale_when_the_eval_set_changes(tmp_path):
@@ -185,7 +192,7 @@ def near_dup_case(root: Path) -> None:
     words = [f"w{i}" for i in range(24)]
     texts = {
         "a": " ".join(words),
-        "b": " ".join(words[:20] + ["x1", "x2", "x3", "x4"]),
+        "b": " ".join([*words[:20], "x1", "x2", "x3", "x4"]),
         "d": "  ".join(w.upper() for w in words),
         "e": " ".join(f"z{i}" for i in range(24)),
     }
@@ -208,8 +215,10 @@ def test_near_duplicates_keep_the_smallest_id_of_a_component_and_name_it(tmp_pat
     for run, row in refused.items():
         similarity = "0.6666" if run == "b" else "1.0000"  # 16/24, truncated
         assert row["reason"] == "near_duplicate"
-        assert row["errors"] == [f"near-duplicate of {ids[kept]}, which is kept: highest Jaccard "
-                                 f"similarity to its component {similarity} (threshold 0.6)"]  # fmt: skip
+        assert row["errors"] == [
+            f"near-duplicate of {ids[kept]}, which is kept: highest Jaccard similarity to its "
+            f"component {similarity} (threshold 0.6)"
+        ]
     # at 0.8, b (J = 0.667) stands apart: only the identical texts make a component
     result, out = run_gates(root, "nd8", SMALL_ARGS, "--near-dup")
     assert result.code == 0, result.err
@@ -242,7 +251,8 @@ def planted(tmp_path_factory) -> Path:
 
 
 PLANTED_ARGS = ["--evidence", "in/evidence.jsonl", "--scored", "in/scored_runs.jsonl",
-                "--manifest", "in/repo_manifest.txt", "--eval-set", "in/eval_set.jsonl"]  # fmt: skip
+                "--manifest", "in/repo_manifest.txt",
+                "--eval-set", "in/eval_set.jsonl"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +290,8 @@ def test_planted_near_duplicate_pairs_are_found_with_recall_at_least_0_99(
             warehouse, f"select id_a, id_b from int_near_dup_edges where exporter = '{exporter}'"
         )
     }
-    components = dict(query(warehouse, f"select id, kept_id from int_near_dup_components where exporter = '{exporter}'"))  # fmt: skip
+    where = f"where exporter = '{exporter}'"
+    components = dict(query(warehouse, f"select id, kept_id from int_near_dup_components {where}"))
     t = float(threshold)
     wanted = [p for p in truth(planted)["near_dup_pairs"] if p[f"{exporter}_jaccard"] >= t + 0.05]
     assert len(wanted) >= 80, "too few planted pairs to state a recall"

@@ -1,9 +1,10 @@
 """Spark parity (issue 18): the files written from a Spark build are the bytes of a DuckDB build.
 
 One substrate holds the shipped sample, the defects set, a `distill synth` substrate with every
-defect kind, a planted one (near-duplicates and an eval set, SPEC §4.3), test_bad_input's cases (every SPEC §2 framing and parsing rule: invalid UTF-8, BOMs,
-CRLF and lone CR, gzip members, duplicate keys, lone surrogates, every timestamp form, ...) and
-a few edges of their own below. distill exports it under three option sets on each engine, and
+defect kind, a planted one (near-duplicates and an eval set, SPEC §4.3), test_bad_input's cases
+(every SPEC §2 framing and parsing rule: invalid UTF-8, BOMs, CRLF and lone CR, gzip members,
+duplicate keys, lone surrogates, every timestamp form, ...) and a few edges of their own below.
+distill exports it under three option sets on each engine (one with both quality gates on), and
 every file it writes must be the same bytes (the dataset card but the row naming the engine).
 
 Spark runs once, in one child process (tests/pytest/spark_session.py): the three exports, then
