@@ -23,8 +23,7 @@ scored as (
 ),
 
 canonical as (
-    select
-        deduplicated.line_id
+    select deduplicated.line_id
     from {{ ref('int_evidence_deduplicated') }} as deduplicated
     inner join scored
         on deduplicated.run_id = scored.run_id
@@ -41,16 +40,31 @@ evidence as (
     inner join canonical
         on staged.line_id = canonical.line_id
     {%- if not eval_on %}
-    where false
+        where false
     {%- endif %}
 ),
 
 fields as (
-    select line_id, 'title' as field, title as body from evidence where title is not null
+    select
+        line_id,
+        'title' as field,
+        title as body
+    from evidence
+    where title is not null
     union all
-    select line_id, 'instruction' as field, instruction as body from evidence where instruction is not null
+    select
+        line_id,
+        'instruction' as field,
+        instruction as body
+    from evidence
+    where instruction is not null
     union all
-    select line_id, 'text' as field, text as body from evidence where text is not null
+    select
+        line_id,
+        'text' as field,
+        text as body
+    from evidence
+    where text is not null
 ),
 
 {# the hash codes of every 8-window of every field; the tokens themselves are not kept #}

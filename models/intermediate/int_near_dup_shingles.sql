@@ -29,8 +29,12 @@ passed as (
 rows_to_shingle as (
     select * from passed
     {%- if not near_dup_on %}
-    where false
+        where false
     {%- endif %}
+),
+
+wanted as (
+    select distinct evidence_line_id from rows_to_shingle
 ),
 
 texts as (
@@ -39,7 +43,7 @@ texts as (
         {{ distill.text_tokens('staged.text') }} as text_tokens,
         {{ distill.text_tokens('staged.instruction') }} as instruction_tokens
     from {{ ref('stg_substrate__evidence') }} as staged
-    inner join (select distinct evidence_line_id from rows_to_shingle) as wanted
+    inner join wanted
         on staged.line_id = wanted.evidence_line_id
 ),
 

@@ -12,19 +12,45 @@
 with
 
 checked as (
-    select 'rag' as exporter, id, evidence_line_id from {{ ref('int_rag_checked') }} where reason is null
+    select
+        'rag' as exporter,
+        id,
+        evidence_line_id
+    from {{ ref('int_rag_checked') }}
+    where reason is null
     union all
-    select 'sft' as exporter, id, evidence_line_id from {{ ref('int_sft_checked') }} where reason is null
+    select
+        'sft' as exporter,
+        id,
+        evidence_line_id
+    from {{ ref('int_sft_checked') }}
+    where reason is null
 ),
 
 refused as (
-    select 'rag' as exporter, id from {{ ref('int_rag_gated') }} where reason = 'near_duplicate'
+    select
+        'rag' as exporter,
+        id
+    from {{ ref('int_rag_gated') }}
+    where reason = 'near_duplicate'
     union all
-    select 'sft' as exporter, id from {{ ref('int_sft_gated') }} where reason = 'near_duplicate'
+    select
+        'sft' as exporter,
+        id
+    from {{ ref('int_sft_gated') }}
+    where reason = 'near_duplicate'
 ),
 
 components as (
     select * from {{ ref('int_near_dup_components') }}
+),
+
+refusing as (
+    select distinct
+        exporter,
+        kept_id
+    from components
+    where kept_id <> id
 ),
 
 {# every row of a component that refused a row #}
@@ -38,7 +64,8 @@ members as (
     from components
     inner join checked
         on components.exporter = checked.exporter and components.id = checked.id
-    where components.kept_id in (select kept_id from components where kept_id <> id)
+    inner join refusing
+        on components.exporter = refusing.exporter and components.kept_id = refusing.kept_id
 ),
 
 tokenized as (
