@@ -56,35 +56,48 @@
 {% macro token_pattern() %}'[^{{ distill.ws_chars() }}!-/:-@\[-`{-~]+'{% endmacro %}
 
 {#-
-  SPEC §4.3 tokens of a text, in order, ASCII letters lowercased and every other character as
-  it is. lower() is the fast path, exact for a text that is all ASCII; a text with any other
-  character is lowercased by translate(), letter by letter.
+  SPEC §4.3 ASCII lowercasing: A-Z to a-z, every other character as it is. lower() is the fast
+  path; it also lowercases other characters, but only those of this class (checked against
+  every code point: uppercase and titlecase letters, Roman numerals, circled letters), so a
+  text holding none of them is lowercased by lower() exactly as by translate(), letter by
+  letter, which is five times slower.
 -#}
+{% macro ascii_lower(expr) -%}
+  case
+    when {{ distill.regex_search(expr, "'[^\\P{Lu}A-Z]|\\p{Lt}|[\\x{2160}-\\x{216F}\\x{24B6}-\\x{24CF}]'") }}
+      then translate({{ expr }}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+    else lower({{ expr }})
+  end
+{%- endmacro %}
+
+{#- SPEC §4.3 tokens of a text, in order, ASCII letters lowercased and every other character kept. -#}
 {% macro text_tokens(expr) -%}
-  {{ distill.regex_extract_all(
-      "case when " ~ distill.regex_search(expr, "'[^\\x00-\\x7f]'")
-      ~ " then translate(" ~ expr ~ ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-      ~ " else lower(" ~ expr ~ ") end",
-      distill.token_pattern()) }}
+  {{ distill.regex_extract_all(distill.ascii_lower(expr), distill.token_pattern()) }}
+{%- endmacro %}
+
+{#- The engine's 64-bit hash of each token of a list, in order. `tokens` must be a column. -#}
+{% macro token_codes(tokens) -%}
+  {{ distill.list_transform(tokens, 't', distill.hash64('t')) }}
 {%- endmacro %}
 
 {#-
-  The hash codes of every k-window of a token list (k consecutive tokens), in order; empty when
-  the list has fewer than k tokens. A window's code is the engine's 64-bit hash of its k tokens:
-  equal windows have equal codes on one engine, so a join on codes finds every equal window;
-  the codes differ between engines, and every use verifies or states what a collision would do.
-  `tokens` must be a column: the lambda repeats it k times for every window.
+  The hash codes of every k-window of a list of token codes (k consecutive tokens), in order;
+  empty when the list has fewer than k. A window's code is the engine's 64-bit hash of its k
+  token codes: equal windows have equal codes on one engine, so a join on codes finds every
+  equal window; the codes differ between engines, and every use verifies or states what a
+  collision would do. Hashing integers, each token hashed once, is about twice as fast as
+  hashing k strings per window. `codes` must be a column: the lambda repeats it k times.
 -#}
-{% macro window_codes(tokens, k) %}{{ return(adapter.dispatch('window_codes', 'distill')(tokens, k)) }}{% endmacro %}
-{% macro default__window_codes(tokens, k) %}{{ distill._unsupported('window_codes') }}{% endmacro %}
-{% macro duckdb__window_codes(tokens, k) -%}
-  list_transform(range(0, greatest(len({{ tokens }}) - {{ k - 1 }}, 0)),
-    lambda i: hash({% for j in range(1, k + 1) %}{{ tokens }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
+{% macro window_codes(codes, k) %}{{ return(adapter.dispatch('window_codes', 'distill')(codes, k)) }}{% endmacro %}
+{% macro default__window_codes(codes, k) %}{{ distill._unsupported('window_codes') }}{% endmacro %}
+{% macro duckdb__window_codes(codes, k) -%}
+  list_transform(range(0, greatest(len({{ codes }}) - {{ k - 1 }}, 0)),
+    lambda i: hash({% for j in range(1, k + 1) %}{{ codes }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
-{% macro spark__window_codes(tokens, k) -%}
-  case when size({{ tokens }}) >= {{ k }} then
-    transform(sequence(0, size({{ tokens }}) - {{ k }}),
-      i -> xxhash64({% for j in range(k) %}{{ tokens }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
+{% macro spark__window_codes(codes, k) -%}
+  case when size({{ codes }}) >= {{ k }} then
+    transform(sequence(0, size({{ codes }}) - {{ k }}),
+      i -> xxhash64({% for j in range(k) %}{{ codes }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
   else array() end
 {%- endmacro %}
 

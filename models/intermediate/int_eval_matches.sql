@@ -67,26 +67,38 @@ fields as (
     where text is not null
 ),
 
+tokenized as (
+    select
+        line_id,
+        field,
+        {{ distill.text_tokens('body') }} as tokens
+    from fields
+),
+
+coded as (
+    select
+        line_id,
+        field,
+        {{ distill.token_codes('tokens') }} as token_codes
+    from tokenized
+),
+
 {# the hash codes of every 8-window of every field; the tokens themselves are not kept #}
+windowed as (
+    select
+        line_id,
+        field,
+        {{ distill.window_codes('token_codes', 8) }} as codes
+    from coded
+),
+
 probes as (
     select
-        fields.line_id,
-        fields.field,
+        windowed.line_id,
+        windowed.field,
         windows.code
-    from (
-        select
-            line_id,
-            field,
-            {{ distill.window_codes('tokens', 8) }} as codes
-        from (
-            select
-                line_id,
-                field,
-                {{ distill.text_tokens('body') }} as tokens
-            from fields
-        ) as tokenized
-    ) as fields
-    {{ distill.cross_join_unnest('fields.codes', 'windows', 'code') }}
+    from windowed
+    {{ distill.cross_join_unnest('windowed.codes', 'windows', 'code') }}
 ),
 
 hits as (

@@ -17,14 +17,22 @@ texts as (
     from {{ ref('stg_eval__texts') }}
 ),
 
+coded as (
+    select
+        *,
+        {{ distill.token_codes('tokens') }} as codes
+    from texts
+),
+
 windows as (
     select
         texts.eval_file,
         texts.eval_line,
         texts.text_index,
         starts.window_start,
-        {{ distill.list_slice('texts.tokens', 'starts.window_start', 'least(' ~ distill.list_len('texts.tokens') ~ ' - starts.window_start, 13)') }} as sequence_tokens
-    from texts
+        {{ distill.list_slice('texts.tokens', 'starts.window_start', 'least(' ~ distill.list_len('texts.tokens') ~ ' - starts.window_start, 13)') }} as sequence_tokens,
+        {{ distill.list_slice('texts.codes', 'starts.window_start', '8') }} as anchor_codes
+    from coded as texts
     {{ distill.cross_join_unnest(distill.int_range('0', 'greatest(' ~ distill.list_len('texts.tokens') ~ ' - 13, 0) + 1'), 'starts', 'window_start') }}
     where {{ distill.list_len('texts.tokens') }} >= 8
 ),
@@ -36,7 +44,7 @@ final as (
         text_index,
         window_start,
         {{ distill.list_join('sequence_tokens', "' '") }} as sequence,
-        {{ distill.list_at(distill.window_codes('sequence_tokens', 8), 1) }} as anchor_code
+        {{ distill.list_at(distill.window_codes('anchor_codes', 8), 1) }} as anchor_code
     from windows
 )
 

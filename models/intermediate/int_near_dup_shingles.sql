@@ -61,15 +61,22 @@ tokenized as (
         on rows_to_shingle.evidence_line_id = texts.line_id
 ),
 
+coded as (
+    select
+        *,
+        {{ distill.token_codes('tokens') }} as token_codes
+    from tokenized
+),
+
 shingled as (
     select
         exporter,
         id,
         case
             when {{ distill.list_len('tokens') }} < 5 then {{ distill.list_of([distill.whole_code('tokens')]) }}
-            else {{ distill.window_codes('tokens', 5) }}
+            else {{ distill.window_codes('token_codes', 5) }}
         end as codes
-    from tokenized
+    from coded
 ),
 
 final as (
