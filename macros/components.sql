@@ -15,7 +15,8 @@
 -#}
 {% macro component_labels(edges) -%}
   {%- set empty = "select cast(null as string) as exporter, cast(null as string) as node, cast(null as string) as label where false" -%}
-  {%- if not execute or load_relation(edges) is none -%}
+  {#- without --near-dup the graph is empty: no step runs (each is a statement, seconds on Spark) -#}
+  {%- if not execute or not distill.near_dup_on() or load_relation(edges) is none -%}
     {{ return(empty) }}
   {%- endif -%}
   {%- set steps = distill.component_step_relations() -%}
