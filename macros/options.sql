@@ -20,18 +20,27 @@
   engine. F = 0 gives 0000000000000000: nothing is below it, every row is `train`.
 -#}
 {% macro eval_split_threshold() -%}
-  {%- set raw = var('eval_fraction') | string | trim -%}
-  {%- set parts = raw.split('.') -%}
-  {%- set whole = parts[0] if parts[0] else '0' -%}
-  {%- set fraction = parts[1] if parts | length == 2 else '' -%}
-  {%- if parts | length > 2 or not (whole ~ fraction).isdigit() -%}
-    {{ exceptions.raise_compiler_error("distill: eval_fraction must be a decimal between 0 and 0.5, got '" ~ raw ~ "'") }}
-  {%- endif -%}
-  {%- set numerator = (whole ~ fraction) | int -%}
-  {%- set denominator = 10 ** (fraction | length) -%}
-  {%- if 2 * numerator > denominator -%}
-    {{ exceptions.raise_compiler_error("distill: eval_fraction must be a decimal between 0 and 0.5, got '" ~ raw ~ "'") }}
-  {%- endif -%}
+  {%- set fraction = distill.decimal_var('eval_fraction', [0, 1], [1, 2]) -%}
+  {%- set numerator, denominator = fraction[0], fraction[1] -%}
   {%- set threshold = (numerator * 2 ** 64 + denominator - 1) // denominator -%}
   {{- return('%016x' | format(threshold)) -}}
+{%- endmacro %}
+
+{#-
+  A decimal var (digits, an optional point and fraction digits) as an exact fraction
+  [numerator, denominator], denominator a power of ten; a compiler error unless it lies
+  within [low, high], each given as a fraction [n, d]. Options stay exact: no floating point
+  decides a row's split or its refusal.
+-#}
+{% macro decimal_var(name, low, high) -%}
+  {%- set raw = var(name) | string | trim -%}
+  {%- set parts = raw.split('.') -%}
+  {%- set whole = parts[0] if parts[0] else '0' -%}
+  {%- set digits = parts[1] if parts | length == 2 else '' -%}
+  {%- set numerator = (whole ~ digits) | int if (parts | length <= 2 and (whole ~ digits).isdigit()) else -1 -%}
+  {%- set denominator = 10 ** (digits | length) -%}
+  {%- if numerator < 0 or numerator * low[1] < low[0] * denominator or numerator * high[1] > high[0] * denominator -%}
+    {{ exceptions.raise_compiler_error("distill: " ~ name ~ " must be a decimal from " ~ low[0] / low[1] ~ " to " ~ high[0] / high[1] ~ ", got '" ~ raw ~ "'") }}
+  {%- endif -%}
+  {{- return([numerator, denominator]) -}}
 {%- endmacro %}

@@ -20,19 +20,8 @@
   engine (no floating point decides a refusal).
 -#}
 {% macro near_dup_threshold() -%}
-  {%- set raw = var('near_dup_threshold', '0.8') | string | trim -%}
-  {%- set parts = raw.split('.') -%}
-  {%- set whole = parts[0] if parts[0] else '0' -%}
-  {%- set fraction = parts[1] if parts | length == 2 else '' -%}
-  {%- if parts | length > 2 or not (whole ~ fraction).isdigit() -%}
-    {{ exceptions.raise_compiler_error("distill: near_dup_threshold must be a decimal from 0.5 to 1, got '" ~ raw ~ "'") }}
-  {%- endif -%}
-  {%- set numerator = (whole ~ fraction) | int -%}
-  {%- set denominator = 10 ** (fraction | length) -%}
-  {%- if 2 * numerator < denominator or numerator > denominator -%}
-    {{ exceptions.raise_compiler_error("distill: near_dup_threshold must be a decimal from 0.5 to 1, got '" ~ raw ~ "'") }}
-  {%- endif -%}
-  {{- return([numerator, denominator]) -}}
+  {%- set threshold = distill.decimal_var('near_dup_threshold', [1, 2], [1, 1]) -%}
+  {{- return(threshold) -}}
 {%- endmacro %}
 
 {#-

@@ -33,26 +33,26 @@ def _min_gap(value: str) -> int:
     return int(value)
 
 
-def _eval_fraction(value: str) -> str:
-    """SPEC §5.1: a decimal in [0, 0.5], kept as written (normalised) so the split is exact."""
-    try:
-        fraction = Decimal(value)
-    except InvalidOperation:
-        fraction = Decimal(-1)
-    if not (fraction.is_finite() and 0 <= fraction <= Decimal("0.5")):
-        raise argparse.ArgumentTypeError(f"must be a decimal from 0 to 0.5, got {value!r}")
-    return format(fraction.normalize(), "f")
+def _decimal_between(low: str, high: str):
+    """An argparse type: a decimal in [low, high], kept as written (normalised), so that what
+    it decides (a split, a refusal) stays exact in SQL."""
+
+    def parse(value: str) -> str:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = Decimal(-1)
+        if not (number.is_finite() and Decimal(low) <= number <= Decimal(high)):
+            raise argparse.ArgumentTypeError(
+                f"must be a decimal from {low} to {high}, got {value!r}"
+            )
+        return format(number.normalize(), "f")
+
+    return parse
 
 
-def _near_dup_threshold(value: str) -> str:
-    """SPEC §4.3: a decimal in [0.5, 1], normalised, so the comparison stays exact."""
-    try:
-        threshold = Decimal(value)
-    except InvalidOperation:
-        threshold = Decimal(-1)
-    if not (threshold.is_finite() and Decimal("0.5") <= threshold <= 1):
-        raise argparse.ArgumentTypeError(f"must be a decimal from 0.5 to 1, got {value!r}")
-    return format(threshold.normalize(), "f")
+_eval_fraction = _decimal_between("0", "0.5")  # SPEC §5.1
+_near_dup_threshold = _decimal_between("0.5", "1")  # SPEC §4.3
 
 
 def _positive(value: str) -> int:

@@ -114,8 +114,8 @@ MUTANTS = [
 # instructions and texts, as near misses too
 QUALITY_MUTANTS = [
     ("4.3 near-dup threshold off by 0.1",
-     [("macros/quality.sql", "{{- return([numerator, denominator]) -}}",
-       "{{- return([numerator - denominator // 10, denominator]) -}}")],
+     [("macros/quality.sql", "{{- return(threshold) -}}",
+       "{{- return([threshold[0] - threshold[1] // 10, threshold[1]]) -}}")],
      "near_duplicates_hold_on_strings"),
     ("4.3 near-dup edge not verified",
      [("models/intermediate/int_near_dup_edges.sql",

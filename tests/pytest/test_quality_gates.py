@@ -369,7 +369,7 @@ def test_planted_eval_items_get_exact_verdicts(planted, planted_runs):
             window = message.removeprefix(f"{field} contains {where}")[1:-1]
             assert len(window) <= 200
             line = json.loads(lines[item["eval_line"] - 1])
-            protected = set().union(*(oracle.eval_protected(s) for s in _strings(line)))
+            protected = set().union(*(oracle.eval_protected(s) for s in oracle.eval_texts(line)))
             assert tuple(window.split(" ")) in protected, (window, item)
             assert oracle.contaminated(records[run][field], {tuple(window.split(" "))})
 
@@ -385,16 +385,6 @@ def planted_records(path: Path) -> dict[str, dict]:
         if isinstance(record, dict) and isinstance(record.get("run_id"), str):
             records.setdefault(record["run_id"], record)
     return records
-
-
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
 
 
 def test_the_gates_give_the_same_files_whatever_the_input_order(planted, planted_runs):
