@@ -30,7 +30,8 @@ canonical as (
     where deduplicated.is_canonical
 ),
 
-evidence as (
+{# read three times below, and inlined each time: materialized, it held every text in memory #}
+evidence as {{ distill.not_materialized() }} (
     select
         staged.line_id,
         staged.title,
@@ -115,20 +116,33 @@ hits as (
         on probes.code = sequences.anchor_code
 ),
 
-{# a hit's field tokenized again, as one string of tokens, to compare tokens, not codes #}
-verified as (
+{# a hit's field read again from the staged record (not from `fields`: a CTE read twice is
+   materialized, every text of every record in it) and tokenized again, as one string of
+   tokens, to compare tokens, not codes #}
+hit_fields as (
     select
         hits.*,
-        row_number() over (
-            partition by hits.line_id, hits.field
-            order by hits.eval_file, hits.eval_line, hits.text_index, hits.window_start
-        ) as place
+        case hits.field
+            when 'title' then staged.title
+            when 'instruction' then staged.instruction
+            else staged.text
+        end as body
     from hits
-    inner join fields
-        on hits.line_id = fields.line_id and hits.field = fields.field
+    inner join {{ ref('stg_substrate__evidence') }} as staged
+        on hits.line_id = staged.line_id
+),
+
+verified as (
+    select
+        *,
+        row_number() over (
+            partition by line_id, field
+            order by eval_file, eval_line, text_index, window_start
+        ) as place
+    from hit_fields
     where {{ distill.string_contains(
-        "' ' || " ~ distill.list_join(distill.text_tokens('fields.body'), "' '") ~ " || ' '",
-        "' ' || hits.sequence || ' '") }}
+        "' ' || " ~ distill.list_join(distill.text_tokens('body'), "' '") ~ " || ' '",
+        "' ' || sequence || ' '") }}
 ),
 
 messages as (
