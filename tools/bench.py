@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from distill.config import DEFAULT_WAREHOUSE, Paths, duckdb_settings, project_dir
@@ -60,7 +61,25 @@ def _phase(unique_id: str) -> str:
     return "shaping"  # export and quarantine models, seeds
 
 
-def run_distill(data: Path, work: Path, engine: str = "duckdb") -> dict:
+class DistillFailed(SystemExit):
+    """export-all exited non-zero (or was stopped at its timeout): what was measured so far."""
+
+    def __init__(self, message: str, code: int, wall_s: float, peak_rss_mib: float, work: Path):
+        super().__init__(message)
+        self.code, self.wall_s, self.peak_rss_mib, self.work = code, wall_s, peak_rss_mib, work
+
+
+def run_distill(
+    data: Path,
+    work: Path,
+    engine: str = "duckdb",
+    extra: Sequence[str] = (),
+    timeout: float | None = None,
+    min_free_gb: float | None = None,
+) -> dict:
+    """export-all on a substrate, `extra` options appended (the quality gates' bench passes
+    --near-dup and --eval-set); stopped after `timeout` seconds, or when the disk it works on
+    has less than `min_free_gb` free (DuckDB's spill can fill a disk), if given."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     args = [
@@ -69,11 +88,18 @@ def run_distill(data: Path, work: Path, engine: str = "duckdb") -> dict:
     ]  # fmt: skip
     if (data / "repo_manifest.txt").is_file():
         args += ["--manifest", str(data / "repo_manifest.txt")]
+    args += list(extra)
     started = time.monotonic()
-    peak_kib, code, out, err = _run_measured(args, work)
+    peak_kib, code, out, err = _run_measured(args, work, timeout, min_free_gb)
     wall = time.monotonic() - started
     if code != 0:
-        raise SystemExit(f"distill export-all failed ({code}):\n{err[-4000:]}")
+        stopped = {
+            TIMED_OUT: f"stopped after {timeout} s",
+            LOW_DISK: f"stopped: less than {min_free_gb} GB free",
+        }.get(code, f"failed ({code})")
+        raise DistillFailed(
+            f"distill export-all {stopped}:\n{err[-4000:]}", code, wall, peak_kib / 1024, work
+        )
     summary = json.loads(out)
     warehouse = Paths(Path("exports"), Path("reports"), work / DEFAULT_WAREHOUSE[engine], engine)
     results = json.loads((warehouse.dbt_target / "run_results.json").read_text())
@@ -87,6 +113,9 @@ def run_distill(data: Path, work: Path, engine: str = "duckdb") -> dict:
         "wall_s": wall,
         "peak_rss_mib": peak_kib / 1024,
         "phases_s": phases,
+        "build_s": build_s,
+        # every node's seconds by unique_id: where the time of one model or test goes
+        "node_s": {n["unique_id"]: n["execution_time"] for n in results["results"]},
         # the build's time outside its nodes: dbt's parse and compile, and on Spark the JVM and
         # the session starting (nodes run one at a time: threads 1)
         "outside_nodes_s": build_s - sum(n["execution_time"] for n in results["results"]),
@@ -105,14 +134,37 @@ def _is_hub(unique_id: str) -> bool:
     return name.startswith(("hf_", "unique_hf_", "hub_rows_are_the_exports"))
 
 
-def _run_measured(args: list[str], cwd: Path) -> tuple[int, int, str, str]:
+TIMED_OUT, LOW_DISK = -1000, -1001  # _run_measured's status for a command it stopped
+
+
+def _run_measured(
+    args: list[str], cwd: Path, timeout: float | None = None, min_free_gb: float | None = None
+) -> tuple[int, int, str, str]:
     """Run a command; return the peak RSS (KiB) of that process alone, its exit status, stdout
     and stderr. wait4 reports the one child's usage; RUSAGE_CHILDREN would be the largest of
-    every child so far (the floor's included)."""
+    every child so far (the floor's included). The command is killed, status TIMED_OUT, after
+    `timeout` seconds, or, status LOW_DISK, when `cwd`'s disk has less than `min_free_gb`."""
+    watched = timeout is not None or min_free_gb is not None
+    deadline = None if timeout is None else time.monotonic() + timeout
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = code = os.waitstatus_to_exitcode(status)  # reaped: keep Popen in step
+        stopped = None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if watched else 0)
+            if pid:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                stopped = TIMED_OUT
+            elif min_free_gb is not None and shutil.disk_usage(cwd).free < min_free_gb * 1e9:
+                stopped = LOW_DISK
+            if stopped is not None:
+                proc.kill()  # this command alone, by its pid
+                _, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.5)
+        # reaped: keep Popen in step
+        code = stopped if stopped is not None else os.waitstatus_to_exitcode(status)
+        proc.returncode = code
         out.seek(0)
         err.seek(0)
         return usage.ru_maxrss, code, out.read().decode(), err.read().decode()
@@ -304,6 +356,41 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="instead: pairing of one task with N attempts vs N runs spread over tasks",
     )
     parser.add_argument(
+        "--quality-gates",
+        action="store_true",
+        help="instead: SPEC §4.3's gates on a planted substrate: their cost (export-all without"
+        " and with --near-dup --eval-set), near-dup recall at T 0.8 and 0.6, and datasketch's"
+        " MinHash LSH beside them (quality.json; tools/bench_quality.py)",
+    )
+    parser.add_argument(
+        "--gates",
+        choices=("both", "near-dup", "eval"),
+        default="both",
+        help="with --quality-gates: the gates the measured runs switch on (default both:"
+        " --near-dup and --eval-set)",
+    )
+    parser.add_argument(
+        "--thresholds",
+        default="0.8,0.6",
+        help="with --quality-gates: near-dup thresholds, the first for the cost runs, one more"
+        " export-all for each other (default 0.8,0.6)",
+    )
+    parser.add_argument(
+        "--run-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="with --quality-gates: stop an export-all with the gates after this long, and"
+        " report how far it got (dbt's log)",
+    )
+    parser.add_argument(
+        "--min-free-gb",
+        type=float,
+        default=20.0,
+        help="with --quality-gates: stop an export-all with the gates when the disk has less"
+        " free than this (DuckDB spills to disk; default 20)",
+    )
+    parser.add_argument(
         "--engine",
         choices=("duckdb", "spark"),
         default="duckdb",
@@ -319,7 +406,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--out",
         type=Path,
         default=None,
-        help="folder for latest.json / attempts.json (default: reports/bench/ in the checkout)",
+        help="folder for latest.json / attempts.json / quality.json (default: reports/bench/)",
     )
     return parser.parse_args(argv)
 
@@ -491,6 +578,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if args.attempts:
         return bench_attempts(args, scratch, out)
+    if args.quality_gates:
+        from tools.bench_quality import bench_quality
+
+        return bench_quality(args, scratch, out)
     if args.engine == "spark":
         return bench_engines(args, scratch, out)
     return bench_floor(args, scratch, out)
