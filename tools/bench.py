@@ -32,18 +32,27 @@ def default_scratch() -> Path:
     return project_dir() / ".bench"
 
 
-def substrate(runs: int, seed: int, scratch: Path) -> Path:
-    """Generated once per (runs, seed) and cached in the scratch folder."""
-    folder = scratch / f"synth-{runs}-{seed}"
-    if not (folder / "scored_runs.jsonl").is_file():
-        from distill.synth import write_substrate
-
+def cached(folder: Path, marker: str, write) -> Path:
+    """`folder`, written by `write(tmp)` into a temp folder beside it and renamed, unless a
+    previous bench left it whole (its `marker` file is there)."""
+    if not (folder / marker).is_file():
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        write_substrate(tmp, runs=runs, seed=seed)
+        write(tmp)
         tmp.rename(folder)
     return folder
+
+
+def substrate(runs: int, seed: int, scratch: Path) -> Path:
+    """Generated once per (runs, seed) and cached in the scratch folder."""
+    from distill.synth import write_substrate
+
+    return cached(
+        scratch / f"synth-{runs}-{seed}",
+        "scored_runs.jsonl",
+        lambda tmp: write_substrate(tmp, runs=runs, seed=seed),
+    )
 
 
 def _phase(unique_id: str) -> str:

@@ -87,16 +87,14 @@ def is_similar(inter: int, union: int, threshold: Fraction) -> bool:
 def planted_substrate(runs: int, seed: int, scratch: Path) -> Path:
     """`distill synth --planted` (its default eval set: 10,000 lines, at most runs / 10),
     generated once per (runs, seed) and cached in the scratch folder."""
-    folder = scratch / f"planted-{runs}-{seed}"
-    if not (folder / "planted.json").is_file():
-        from distill.synth.planted import write_planted_substrate
+    from distill.synth.planted import write_planted_substrate
+    from tools.bench import cached
 
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        write_planted_substrate(tmp, runs=runs, seed=seed)
-        tmp.rename(folder)
-    return folder
+    return cached(
+        scratch / f"planted-{runs}-{seed}",
+        "planted.json",
+        lambda tmp: write_planted_substrate(tmp, runs=runs, seed=seed),
+    )
 
 
 def parse_thresholds(value: str | None) -> tuple[str, ...]:
