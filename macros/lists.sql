@@ -133,3 +133,9 @@
 {% macro default__list_intersect(a, b) %}{{ distill._unsupported('list_intersect') }}{% endmacro %}
 {% macro duckdb__list_intersect(a, b) %}list_intersect({{ a }}, {{ b }}){% endmacro %}
 {% macro spark__list_intersect(a, b) %}array_intersect({{ a }}, {{ b }}){% endmacro %}
+
+{#- A list's entries in ascending order. -#}
+{% macro list_sort(expr) %}{{ return(adapter.dispatch('list_sort', 'distill')(expr)) }}{% endmacro %}
+{% macro default__list_sort(expr) %}{{ distill._unsupported('list_sort') }}{% endmacro %}
+{% macro duckdb__list_sort(expr) %}list_sort({{ expr }}){% endmacro %}
+{% macro spark__list_sort(expr) %}array_sort({{ expr }}){% endmacro %}

@@ -141,3 +141,40 @@
 {% macro default__json_string_decode(expr) %}{{ distill._unsupported('json_string_decode') }}{% endmacro %}
 {% macro duckdb__json_string_decode(expr) %}json_extract_string(cast({{ expr }} as json), '$'){% endmacro %}
 {% macro spark__json_string_decode(expr) %}from_json(concat('[', {{ expr }}, ']'), 'array<string>')[0]{% endmacro %}
+
+{#-
+  The near-dup sketch (one-permutation MinHash, 128 bins by code mod 128), in two steps.
+  bin_keys: each code of a set as a sortable key `bin * 2^56 + (code >>> 8)`, sorted, so a
+  bin's keys are together and ordered by their codes' top 56 bits, one fixed order for every
+  row, which is all MinHash asks of it. bin_minima: the first key of each bin, in bin order
+  (`keys` must be a column: the lambda reads its previous entry).
+-#}
+{% macro bin_keys(codes) %}{{ return(adapter.dispatch('bin_keys', 'distill')(codes)) }}{% endmacro %}
+{% macro default__bin_keys(codes) %}{{ distill._unsupported('bin_keys') }}{% endmacro %}
+{% macro duckdb__bin_keys(codes) -%}
+  list_sort(list_transform({{ codes }}, lambda c: ((c % 128) << 56) | (c >> 8)))
+{%- endmacro %}
+{% macro spark__bin_keys(codes) -%}
+  array_sort(transform({{ codes }}, c -> shiftleft(pmod(c, 128), 56) | shiftrightunsigned(c, 8)))
+{%- endmacro %}
+
+{% macro bin_minima(keys) %}{{ return(adapter.dispatch('bin_minima', 'distill')(keys)) }}{% endmacro %}
+{% macro default__bin_minima(keys) %}{{ distill._unsupported('bin_minima') }}{% endmacro %}
+{% macro duckdb__bin_minima(keys) -%}
+  list_filter({{ keys }}, lambda k, i: i = 1 or (k >> 56) <> ({{ keys }}[greatest(i - 1, 1)] >> 56))
+{%- endmacro %}
+{% macro spark__bin_minima(keys) -%}
+  filter({{ keys }}, (k, i) -> i = 0 or shiftright(k, 56) <> shiftright({{ keys }}[greatest(i - 1, 0)], 56))
+{%- endmacro %}
+
+{#- The bin (0-127) of a key of bin_minima(). -#}
+{% macro minimum_bin(key) %}{{ return(adapter.dispatch('minimum_bin', 'distill')(key)) }}{% endmacro %}
+{% macro default__minimum_bin(key) %}{{ distill._unsupported('minimum_bin') }}{% endmacro %}
+{% macro duckdb__minimum_bin(key) %}cast({{ key }} >> 56 as integer){% endmacro %}
+{% macro spark__minimum_bin(key) %}cast(shiftright({{ key }}, 56) as int){% endmacro %}
+
+{#- An aggregate: the bitwise exclusive or of a group's integers (an order-free set code). -#}
+{% macro bit_xor_agg(expr) %}{{ return(adapter.dispatch('bit_xor_agg', 'distill')(expr)) }}{% endmacro %}
+{% macro default__bit_xor_agg(expr) %}{{ distill._unsupported('bit_xor_agg') }}{% endmacro %}
+{% macro duckdb__bit_xor_agg(expr) %}bit_xor({{ expr }}){% endmacro %}
+{% macro spark__bit_xor_agg(expr) %}bit_xor({{ expr }}){% endmacro %}

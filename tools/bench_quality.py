@@ -32,7 +32,7 @@ QUALITY_MODELS = (
     "stg_eval__texts",
     "int_eval_sequences",
     "int_eval_matches",
-    "int_near_dup_shingles",
+    "int_near_dup_sets",
     "int_near_dup_edges",
     "int_near_dup_components",
     "int_rag_gated",
@@ -44,7 +44,7 @@ QUALITY_TESTS = (
     "no_eval_item_in_exports",
 )
 NEAR_DUP_MODELS = (
-    "int_near_dup_shingles",
+    "int_near_dup_sets",
     "int_near_dup_edges",
     "int_near_dup_components",
     "int_rag_gated",
@@ -294,9 +294,12 @@ def candidate_counts(warehouse: Path) -> dict:
         return {}
     sql = compiled.read_text()
     head, _, _ = sql.rpartition("select * from final")
-    steps = ("distinct_sets", "identical_edges", "candidates", "sized", "verified")
+    steps = ("distinct_sets", "identical_pairs", "candidates", "sized", "verified")
+    # the steps after distinct_sets hold row keys; a pair's exporter is its first row's
     sql = head + " union all ".join(
-        f"select '{step}' as step, exporter, count(*) as n from {step} group by exporter"
+        f"select '{step}' as step, sets.exporter, count(*) as n from {step} inner join sets"
+        f" on sets.row_key = {step}.{'row_key' if step == 'distinct_sets' else 'key_a'}"
+        " group by sets.exporter"
         for step in steps
     )
     con = _connect(warehouse)
@@ -825,7 +828,7 @@ def print_quality_report(r: dict) -> None:
             x = c.get(exporter, {})
             print(
                 f"  T = {t} {exporter}: {x.get('distinct_sets', 0):,} distinct sets,"
-                f" {x.get('identical_edges', 0):,} identical-set edges,"
+                f" {x.get('identical_pairs', 0):,} identical-set edges,"
                 f" {x.get('candidates', 0):,} candidate pairs, {x.get('sized', 0):,} after the"
                 f" size filter, {x.get('verified', 0):,} verified edges"
             )

@@ -8,12 +8,15 @@
   1. Rows with the same set are collapsed first: each is an edge (J = 1) to the smallest id of
      its set, and only that one goes on, so m copies of a text make m - 1 edges, not m²/2 pairs.
   2. A one-permutation MinHash sketch of each remaining set, 128 bins by code mod 128, the
-     smallest code of each bin; bands of r bins (macros/quality.sql picks r for T). Two rows
-     that agree on every bin of one band are a candidate (a bin empty in both agrees).
+     smallest code of each bin (macros/quality.sql); bands of r bins (r picked for T there).
+     Two rows whose minima agree on every bin of one band are a candidate (a bin empty in
+     both agrees). A band's code is the exclusive or of its minima: two bands that differ and
+     share a code make one more candidate, which step 4 refuses.
   3. Candidates whose set sizes alone rule out J >= T are dropped (J <= min/max), exactly.
   4. Every remaining candidate is verified by counting its shared codes: shared * den >=
      num * total, integers only. A pair the sketch misses is an edge lost (docs: its recall),
      never one added.
+  Rows are joined on int_near_dup_sets' integer row_key; the ids come back at the end.
   Codes are 64-bit hashes: two different windows with one code would count as shared. The data
   test near_duplicates_hold_on_strings recomputes every refusal from the token strings.
 #}
@@ -24,143 +27,135 @@
 
 with
 
-shingles as (
-    select * from {{ ref('int_near_dup_shingles') }}
-),
-
 sets as (
-    select
-        exporter,
-        id,
-        count(*) as shingle_count,
-        {{ distill.hash64(distill.sorted_list_agg('code')) }} as set_code
-    from shingles
-    group by exporter, id
+    select * from {{ ref('int_near_dup_sets') }}
 ),
 
 representatives as (
     select
         exporter,
         set_code,
-        min(id) as representative_id
+        min(row_key) as representative_key
     from sets
     group by exporter, set_code
 ),
 
 members as (
     select
-        sets.exporter,
-        sets.id,
+        sets.row_key,
         sets.shingle_count,
-        representatives.representative_id
+        representatives.representative_key
     from sets
     inner join representatives
         on sets.exporter = representatives.exporter and sets.set_code = representatives.set_code
 ),
 
-identical_edges as (
+identical_pairs as (
     select
-        exporter,
-        representative_id as id_a,
-        id as id_b,
+        representative_key as key_a,
+        row_key as key_b,
         shingle_count as shared,
         shingle_count as total
     from members
-    where id <> representative_id
+    where row_key <> representative_key
 ),
 
 distinct_sets as (
     select
-        exporter,
-        id,
-        shingle_count
-    from members
-    where id = representative_id
+        sets.exporter,
+        sets.row_key,
+        sets.shingle_count,
+        sets.codes
+    from sets
+    inner join members
+        on sets.row_key = members.row_key and members.row_key = members.representative_key
 ),
 
-binned as (
+keyed as (
     select
-        shingles.exporter,
-        shingles.id,
-        {{ distill.non_negative_mod('shingles.code', 128) }} as bin,
-        min(shingles.code) as bin_minimum
-    from shingles
-    inner join distinct_sets
-        on shingles.exporter = distinct_sets.exporter and shingles.id = distinct_sets.id
-    group by shingles.exporter, shingles.id, {{ distill.non_negative_mod('shingles.code', 128) }}
+        exporter,
+        row_key,
+        {{ distill.bin_keys('codes') }} as bin_keys
+    from distinct_sets
 ),
 
-{# a bin's minimum determines its bin (code mod 128), so a band's sorted minima identify it #}
+sketched as (
+    select
+        exporter,
+        row_key,
+        {{ distill.bin_minima('bin_keys') }} as minima
+    from keyed
+),
+
+{# a bin's minimum key holds its bin (the top bits), so a band's minima identify it #}
 bands as (
     select
-        exporter,
-        id,
-        {{ distill.int_div('bin', band_rows) }} as band,
-        {{ distill.hash64(distill.sorted_list_agg('bin_minimum')) }} as band_code
-    from binned
-    where bin < {{ bins }}
-    group by exporter, id, {{ distill.int_div('bin', band_rows) }}
+        sketched.exporter,
+        sketched.row_key,
+        {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }} as band,
+        {{ distill.bit_xor_agg('minima.minimum') }} as band_code
+    from sketched
+    {{ distill.cross_join_unnest('sketched.minima', 'minima', 'minimum') }}
+    where {{ distill.minimum_bin('minima.minimum') }} < {{ bins }}
+    group by sketched.exporter, sketched.row_key, {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }}
 ),
 
 candidates as (
     select distinct
-        a.exporter,
-        a.id as id_a,
-        b.id as id_b
+        a.row_key as key_a,
+        b.row_key as key_b
     from bands as a
     inner join bands as b
         on
             a.exporter = b.exporter
             and a.band = b.band
             and a.band_code = b.band_code
-            and a.id < b.id
+            and a.row_key < b.row_key
 ),
 
 sized as (
     select
-        candidates.exporter,
-        candidates.id_a,
-        candidates.id_b,
-        a.shingle_count + b.shingle_count as count_sum
+        candidates.key_a,
+        candidates.key_b,
+        a.shingle_count + b.shingle_count as count_sum,
+        {{ distill.list_len(distill.list_intersect('a.codes', 'b.codes')) }} as shared
     from candidates
     inner join distinct_sets as a
-        on candidates.exporter = a.exporter and candidates.id_a = a.id
+        on candidates.key_a = a.row_key
     inner join distinct_sets as b
-        on candidates.exporter = b.exporter and candidates.id_b = b.id
+        on candidates.key_b = b.row_key
     {# J <= min / max: below T whatever they share #}
     where least(a.shingle_count, b.shingle_count) * {{ threshold[1] }} >= {{ threshold[0] }} * greatest(a.shingle_count, b.shingle_count)
 ),
 
-counted as (
-    select
-        sized.exporter,
-        sized.id_a,
-        sized.id_b,
-        sized.count_sum,
-        count(*) as shared
-    from sized
-    inner join shingles as a
-        on sized.exporter = a.exporter and sized.id_a = a.id
-    inner join shingles as b
-        on sized.exporter = b.exporter and sized.id_b = b.id and a.code = b.code
-    group by sized.exporter, sized.id_a, sized.id_b, sized.count_sum
-),
-
 verified as (
     select
-        exporter,
-        id_a,
-        id_b,
+        key_a,
+        key_b,
         shared,
         count_sum - shared as total
-    from counted
+    from sized
     where shared * {{ threshold[1] }} >= {{ threshold[0] }} * (count_sum - shared)
 ),
 
-final as (
+pairs as (
     select * from verified
     union all
-    select * from identical_edges
+    select * from identical_pairs
+),
+
+final as (
+    select
+        a.exporter,
+        a.id as id_a,
+        b.id as id_b,
+        pairs.shared,
+        pairs.total
+    from pairs
+    inner join sets as a
+        on pairs.key_a = a.row_key
+    inner join sets as b
+        on pairs.key_b = b.row_key
 )
 
 select * from final

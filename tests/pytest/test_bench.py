@@ -104,7 +104,7 @@ def test_bench_measures_the_quality_gates_cost_recall_and_peer(tmp_path):
     assert report["top_deltas_s"] and report["by_threshold"].keys() == {"0.8", "0.6"}
     for t, run in report["by_threshold"].items():
         assert run["status"] == "ok" and run["near_dup_models_s"] > 0, t
-        assert set(run["nodes_s"]) >= {"int_near_dup_shingles", "int_near_dup_edges"}, t
+        assert set(run["nodes_s"]) >= {"int_near_dup_sets", "int_near_dup_edges"}, t
     # recall on the planted pairs, per threshold and exporter; a planted pair below T never
     # has an edge (every edge is verified)
     assert set(report["recall"]) == {"0.8", "0.6"}
@@ -161,9 +161,9 @@ def test_a_stopped_build_reports_its_finished_nodes_and_the_one_running(tmp_path
         f"{esc}13:06:57.2 [info ] [Thread-1 (]: 1 of 9 OK created python table model"
         f" main.base_substrate__lines_framed ..... [{esc}OK{esc} in 2.58s]\n"
         f"{esc}13:06:57.3 [info ] [Thread-1 (]: 2 of 9 START sql table model"
-        " main.int_near_dup_shingles ..... [RUN]\n"
+        " main.int_near_dup_sets ..... [RUN]\n"
         f"{esc}13:07:20.1 [info ] [Thread-1 (]: 2 of 9 OK created sql table model"
-        f" main.int_near_dup_shingles ..... [{esc}OK{esc} in 24.99s]\n"
+        f" main.int_near_dup_sets ..... [{esc}OK{esc} in 24.99s]\n"
         f"{esc}13:07:20.2 [info ] [Thread-1 (]: 3 of 9 START test"
         " near_dup_edges_are_ordered_pairs ..... [RUN]\n"
         f"{esc}13:07:20.3 [info ] [Thread-1 (]: 3 of 9 PASS"
@@ -174,7 +174,7 @@ def test_a_stopped_build_reports_its_finished_nodes_and_the_one_running(tmp_path
     finished, running = bench_quality.dbt_progress(warehouse)
     assert finished == {
         "base_substrate__lines_framed": 2.58,
-        "int_near_dup_shingles": 24.99,
+        "int_near_dup_sets": 24.99,
         "near_dup_edges_are_ordered_pairs": 0.04,
     }
     assert running["node"] == "int_near_dup_edges" and running["running_s"] >= 0

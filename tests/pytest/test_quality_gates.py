@@ -232,7 +232,7 @@ def test_without_the_options_the_gates_change_nothing(tmp_path):
     plain, plain_out = run_gates(root, "plain", SMALL_ARGS)
     assert plain.code == 0, plain.err
     assert not read_jsonl(plain_out / "exports/quarantine/rag.jsonl")
-    assert query(plain_out / "w.duckdb", "select count(*) from int_near_dup_shingles") == [(0,)]
+    assert query(plain_out / "w.duckdb", "select count(*) from int_near_dup_sets") == [(0,)]
     card = (plain_out / "exports/hf/README.md").read_text(encoding="utf-8")
     assert "`near_duplicate` not checked: the export ran without `--near-dup`" in card
     assert "`eval_contaminated` not checked: the export ran without `--eval-set`" in card

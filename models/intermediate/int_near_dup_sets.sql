@@ -1,10 +1,12 @@
 {{ config(materialized='table') }}
 {#
-  SPEC §4.3 near_duplicate, the sets: for every RAG and SFT row that passed every earlier gate,
-  the hash codes of its shingles (the 5-windows of its tokens; the one window of all of them
-  when it has fewer than 5). RAG rows are shingled from `text`, SFT rows from the instruction's
-  tokens followed by the text's. One row per (exporter, id, code). Each text is tokenized once
-  for both exporters. Empty unless --near-dup is given.
+  SPEC §4.3 near_duplicate, the sets: one row per RAG and SFT row that passed every earlier
+  gate, with its shingles' hash codes (the 5-windows of its tokens; the one window of all of
+  them when it has fewer than 5) as a sorted list of distinct codes. RAG rows are shingled from
+  `text`, SFT rows from the instruction's tokens followed by the text's; each text is tokenized
+  once for both exporters. `row_key` numbers the rows in (exporter, id) order, so the smallest
+  key of a group of one exporter's rows is its smallest id, and the joins after this one
+  compare integers, not 64-character ids. Empty unless --near-dup is given.
 #}
 {%- set near_dup_on = distill.near_dup_on() %}
 
@@ -72,20 +74,21 @@ shingled as (
     select
         exporter,
         id,
-        case
-            when {{ distill.list_len('tokens') }} < 5 then {{ distill.list_of([distill.whole_code('tokens')]) }}
-            else {{ distill.window_codes('token_codes', 5) }}
-        end as codes
+        {{ distill.list_sort(distill.list_distinct(
+            "case when " ~ distill.list_len('tokens') ~ " < 5 then " ~ distill.list_of([distill.whole_code('tokens')])
+            ~ " else " ~ distill.window_codes('token_codes', 5) ~ " end")) }} as codes
     from coded
 ),
 
 final as (
-    select distinct
-        shingled.exporter,
-        shingled.id,
-        shingles.code
+    select
+        row_number() over (order by exporter, id) as row_key,
+        exporter,
+        id,
+        {{ distill.list_len('codes') }} as shingle_count,
+        {{ distill.hash64('codes') }} as set_code,
+        codes
     from shingled
-    {{ distill.cross_join_unnest('shingled.codes', 'shingles', 'code') }}
 )
 
 select * from final
