@@ -400,6 +400,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         " free than this (DuckDB spills to disk; default 20)",
     )
     parser.add_argument(
+        "--no-peer",
+        action="store_true",
+        help="with --quality-gates: leave datasketch's MinHash LSH out (at 1M it needs 8 GB and"
+        " most of the bench's time)",
+    )
+    parser.add_argument(
         "--engine",
         choices=("duckdb", "spark"),
         default="duckdb",

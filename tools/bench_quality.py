@@ -659,7 +659,7 @@ def bench_quality(args: argparse.Namespace, scratch: Path, out: Path) -> int:
     texts = [warehouse_of(folders[t]) for t in thresholds]
     texts = [w for w in texts if has_table(w, "int_rag_checked")]
     peer = None
-    if near_dup and texts:
+    if near_dup and texts and not getattr(args, "no_peer", False):
         peer = run_peer(
             texts[0], {t: finished.get(t) for t in thresholds}, truth_path, work / "peer.json"
         )

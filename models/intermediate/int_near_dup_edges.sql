@@ -6,7 +6,8 @@
 
   Candidates, then exact verification:
   1. Rows with the same set are collapsed first: each is an edge (J = 1) to the smallest id of
-     its set, and only that one goes on, so m copies of a text make m - 1 edges, not m²/2 pairs.
+     its set, and only that one goes on, so m copies of a text make m - 1 edges, not m²/2 pairs
+     (grouped on a hash of the sorted codes, the edge made when the lists are equal).
   2. A one-permutation MinHash sketch of each remaining set, 128 bins by code mod 128, the
      smallest code of each bin (macros/quality.sql); bands of r bins (r picked for T there).
      Two rows whose minima agree on every bin of one band are a candidate (a bin empty in
@@ -50,14 +51,19 @@ members as (
         on sets.exporter = representatives.exporter and sets.set_code = representatives.set_code
 ),
 
+{# the set code is a hash: the lists are compared too, so a collision loses an edge, never adds one #}
 identical_pairs as (
     select
-        representative_key as key_a,
-        row_key as key_b,
-        shingle_count as shared,
-        shingle_count as total
+        members.representative_key as key_a,
+        members.row_key as key_b,
+        members.shingle_count as shared,
+        members.shingle_count as total
     from members
-    where row_key <> representative_key
+    inner join sets as a
+        on members.representative_key = a.row_key
+    inner join sets as b
+        on members.row_key = b.row_key
+    where members.row_key <> members.representative_key and a.codes = b.codes
 ),
 
 distinct_sets as (
