@@ -165,7 +165,7 @@ class TerminalDisplay(Display):
 
     def file_started(self, path: Path) -> None:
         if self._live is not None:
-            self._live.update(self._task, current=(str(path), time.monotonic()))
+            self._live.update(self._task, current=(str(path), time.monotonic()), refresh=True)
 
     def file_written(self, path: Path, rows: int, size: int, seconds: float) -> None:
         # the sizes before the path, so that they line up whatever the paths' lengths
@@ -175,13 +175,16 @@ class TerminalDisplay(Display):
         if self._live is None:
             self.console.print(line, markup=False)
             return
-        self._live.update(self._task, advance=1, current=None)  # redrawn below the line
+        # refreshed first: printing above the live line redraws its last rendering
+        self._live.update(self._task, advance=1, current=None, refresh=True)
         self._live.console.print(line, markup=False)
 
     def settling(self) -> None:
         if self._live is not None:
             self._live.update(
-                self._task, current=("hashing the files, comparing ids", time.monotonic())
+                self._task,
+                current=("hashing the files, comparing ids", time.monotonic()),
+                refresh=True,
             )
 
 
