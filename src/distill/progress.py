@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
+from rich.console import Console, ConsoleOptions
+from rich.live import Live
+from rich.spinner import Spinner
 from rich.text import Text
 
 REFRESH_PER_SECOND = 4  # the live line's redraws: enough to see the clock move, near no CPU
@@ -106,28 +107,30 @@ class TerminalDisplay(Display):
         self.console = Console(
             file=stream, force_terminal=True, no_color=no_color(), highlight=False
         )
-        self._live = None  # the Progress of the phase under way
-        self._task = None
+        self._status: _Status | None = None  # the live line of the phase under way
 
-    def _progress(self, unit: str) -> Progress:
-        return Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(bar_width=24),
-            _Count(unit),
-            _Elapsed(),
-            _Current(),
+    @contextlib.contextmanager
+    def _live(self, status: _Status) -> Iterator[_Status]:
+        # Live over one line of Text, not rich's Progress table: every line printed above
+        # redraws the live line, and dbt prints a few hundred (a table costs 0.75 ms a redraw)
+        live = Live(
+            status,
             console=self.console,
             transient=True,
             redirect_stdout=True,  # dbt's log (it writes to sys.stdout) prints above the line
             redirect_stderr=False,  # errors stay on stderr, where 2> sends them
             refresh_per_second=REFRESH_PER_SECOND,
         )
+        self._status = status
+        try:
+            with live:
+                yield status
+        finally:
+            self._status = None
 
     @contextlib.contextmanager
     def dbt_build(self) -> Iterator[Callable | None]:
-        progress = self._progress("nodes")
-        task = progress.add_task("dbt build", total=None, current="reading the project")
+        status = _Status("dbt build", "nodes", current="reading the project")
         running = _Running()
 
         def on_event(msg) -> None:
@@ -138,54 +141,89 @@ class TerminalDisplay(Display):
                 handle(msg)
 
         def concurrency(msg) -> None:
-            progress.update(task, total=msg.data.node_count, current=running.first())
+            status.update(total=msg.data.node_count, current=running.first())
 
         def started(msg) -> None:
             info = msg.data.node_info
             running.add(info.unique_id, f"{info.resource_type} {info.node_name}")
-            progress.update(task, current=running.first())
+            status.update(current=running.first())
 
         def finished(msg) -> None:
             running.remove(msg.data.node_info.unique_id)
-            progress.update(task, advance=1, current=running.first())
+            status.update(advance=1, current=running.first())
 
         handlers = {"ConcurrencyLine": concurrency, "NodeStart": started, "NodeFinished": finished}
-        with progress:
+        with self._live(status):
             yield on_event
 
     @contextlib.contextmanager
     def writing(self, files: int) -> Iterator[None]:
-        self._live = self._progress("files")
-        self._task = self._live.add_task("writing", total=files, current=None)
-        try:
-            with self._live:
-                yield
-        finally:
-            self._live = self._task = None
+        with self._live(_Status("writing", "files", total=files)):
+            yield
 
     def file_started(self, path: Path) -> None:
-        if self._live is not None:
-            self._live.update(self._task, current=(str(path), time.monotonic()), refresh=True)
+        if self._status is not None:
+            self._status.update(current=(str(path), time.monotonic()))
 
     def file_written(self, path: Path, rows: int, size: int, seconds: float) -> None:
         # the sizes before the path, so that they line up whatever the paths' lengths
         megabytes = size / 1e6  # decimal MB, as `ls -h --si` and download tools show them
         speed = f"{megabytes / seconds:8.1f} MB/s" if seconds > 0 else "       - MB/s"
-        line = f"wrote {rows:>9,} rows  {megabytes:8.1f} MB {speed}  {path}"
-        if self._live is None:
-            self.console.print(line, markup=False)
-            return
-        # refreshed first: printing above the live line redraws its last rendering
-        self._live.update(self._task, advance=1, current=None, refresh=True)
-        self._live.console.print(line, markup=False)
+        if self._status is not None:
+            self._status.update(advance=1, current=None)
+        self.console.print(
+            f"wrote {rows:>9,} rows  {megabytes:8.1f} MB {speed}  {path}", markup=False
+        )
 
     def settling(self) -> None:
-        if self._live is not None:
-            self._live.update(
-                self._task,
-                current=("hashing the files, comparing ids", time.monotonic()),
-                refresh=True,
-            )
+        if self._status is not None:
+            self._status.update(current=("hashing the files, comparing ids", time.monotonic()))
+
+
+class _Status:
+    """The live line: a phase's spinner, bar, done of total, clock, and what is under way (a
+    node or a file, with its own clock). Updated from dbt's threads; rich renders it, at
+    REFRESH_PER_SECOND and whenever a line prints above it."""
+
+    BAR = 24  # characters
+
+    def __init__(self, label: str, unit: str, total: int | None = None, current=None):
+        self._lock = threading.Lock()
+        self.label, self.unit, self.total, self.done = label, unit, total, 0
+        self.current: str | tuple[str, float] | None = current
+        self.started = time.monotonic()
+        self.spinner = Spinner("dots", style="progress.spinner")
+
+    def update(self, advance: int = 0, total: int | None = None, current=None) -> None:
+        with self._lock:
+            self.done += advance
+            self.total = total if total is not None else self.total
+            self.current = current
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        now = time.monotonic()
+        with self._lock:
+            done, total, current = self.done, self.total, self.current
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append_text(self.spinner.render(now))  # type: ignore[arg-type]  # Text: no text
+        line.append(f" {self.label} ")
+        if total:
+            filled = min(self.BAR, self.BAR * done // total)
+            line.append("━" * filled, style="bar.finished" if done >= total else "bar.complete")
+            line.append("─" * (self.BAR - filled), style="bar.back")
+            line.append(f" {done}/{total} {self.unit}")
+        line.append(f" {_clock(now - self.started)}")
+        if isinstance(current, str):
+            line.append(f" {current}")
+        elif current is not None:
+            label, since = current
+            clock = f"  {_clock(now - since)}"
+            # a long node name gives way, not its clock
+            room = options.max_width - line.cell_len - len(clock) - 1
+            if len(label) > room:
+                label = label[: max(room - 1, 0)] + "…"
+            line.append(f" {label}{clock}")
+        yield line
 
 
 class _Running:
@@ -210,36 +248,3 @@ class _Running:
             label, since = next(iter(self._nodes.values()))
             more = len(self._nodes) - 1
         return (f"{label} (+{more} more)" if more else label, since)
-
-
-class _Count(ProgressColumn):
-    """`57/131 nodes`, or nothing while the total is not known yet."""
-
-    def __init__(self, unit: str):
-        super().__init__()
-        self.unit = unit
-
-    def render(self, task: Task) -> Text:
-        if task.total is None:
-            return Text("")
-        return Text(f"{int(task.completed)}/{int(task.total)} {self.unit}")
-
-
-class _Elapsed(ProgressColumn):
-    """The phase's elapsed time, h:mm:ss."""
-
-    def render(self, task: Task) -> Text:
-        return Text(_clock(task.elapsed or 0))
-
-
-class _Current(ProgressColumn):
-    """What is under way (a node, a file), with its own elapsed time when known."""
-
-    def render(self, task: Task) -> Text:
-        current = task.fields.get("current")
-        if current is None:
-            return Text("")
-        if isinstance(current, str):
-            return Text(current)
-        label, since = current
-        return Text(f"{label}  {_clock(time.monotonic() - since)}")
