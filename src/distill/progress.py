@@ -101,6 +101,8 @@ class TerminalDisplay(Display):
 
     def __init__(self, stream: TextIO):
         super().__init__(stream, show=True)
+        # dbt's lines reach the terminal through this console, which would drop their colours
+        # under NO_COLOR anyway: dbt is not asked for them then, rather than relying on that
         self.dbt_colours = not no_color()
         # the terminal was decided above, from the stream itself: rich's own test would also
         # take FORCE_COLOR or TTY_COMPATIBLE as a terminal, and draw into a pipe
