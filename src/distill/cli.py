@@ -262,7 +262,7 @@ def _error(message: str) -> None:
 
 
 def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
-    from distill import receipts
+    from distill import progress, receipts
     from distill.dbt import run_build
     from distill.registry import (
         COMMANDS,
@@ -288,13 +288,20 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         _check_spark()
     digests = receipts.InputDigests(files)  # hashed while dbt builds, read by the receipts
     stages = [STAGES[name] for name in COMMANDS[args.command]]
-    say = (lambda _m: None) if (args.quiet or args.json) else (lambda m: print(m, flush=True))
+    display = progress.for_run(quiet=args.quiet or args.json)
 
     timings: dict[str, int] = {}
     with WarehouseLock(paths.warehouse):
-        outcome = run_build(
-            inputs, options, paths, selector(args.command), quiet=args.quiet or args.json
-        )
+        with display.dbt_build() as on_event:
+            outcome = run_build(
+                inputs,
+                options,
+                paths,
+                selector(args.command),
+                quiet=args.quiet or args.json,
+                colours=display.dbt_colours,
+                on_event=on_event,
+            )
         timings["dbt_build"] = int((time.monotonic() - clock) * 1000)
         if outcome.input_error:
             raise UsageError(outcome.input_error)
@@ -318,7 +325,8 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         try:
             with read_only(paths.warehouse) as con:
                 mark = time.monotonic()
-                written = write_exports(con, commit, exports, progress=say)
+                with display.writing(len(exports)):
+                    written = write_exports(con, commit, exports, progress=display)
                 timings["write"] = int((time.monotonic() - mark) * 1000)
                 mark = time.monotonic()
                 git = receipts.git_state(project_dir())  # the code that made the files

@@ -12,9 +12,14 @@ import contextlib
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from distill.config import Inputs, Options, Paths, project_dir
+
+if TYPE_CHECKING:
+    from dbt_common.events.base_types import EventMsg
 
 INPUT_ERROR_MARK = "distill input error: "
 
@@ -63,8 +68,12 @@ def run_build(
     paths: Paths,
     selector: str | None,
     quiet: bool = False,
+    colours: bool = False,
+    on_event: Callable[[EventMsg], None] | None = None,
 ) -> BuildOutcome:
-    """Run `dbt build`: every node, or the nodes of one selector of selectors.yml."""
+    """Run `dbt build`: every node, or the nodes of one selector of selectors.yml. dbt colours
+    its log only when `colours` (it would whether or not it writes to a terminal), and calls
+    `on_event` with each of its events (distill.progress counts the nodes with them)."""
     from dbt.cli.main import dbtRunner
 
     project = project_dir()
@@ -88,6 +97,10 @@ def run_build(
         # newer checkout on an older warehouse) loads instead of failing. Nothing else here
         # is incremental.
         "--full-refresh",
+        # dbt starts every line with an escape code when colours are on, a terminal or not;
+        # its own log file (target/logs/dbt.log) is never a terminal
+        "--use-colors" if colours else "--no-use-colors",
+        "--no-use-colors-file",
     ]
     if paths.engine == "spark":
         args += ["--target", "spark"]
@@ -100,7 +113,7 @@ def run_build(
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-            result = dbtRunner().invoke(args)
+            result = dbtRunner(callbacks=[on_event] if on_event else []).invoke(args)
     finally:
         _release_warehouse(paths.engine)
         if env_before is None:

@@ -18,10 +18,14 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from distill.registry import Export
+
+if TYPE_CHECKING:
+    from distill.progress import Display
 
 JOURNAL = ".distill-commit.json"
 TMP_MARK = ".tmp-"
@@ -216,10 +220,14 @@ class Commit:
 
 
 def write_exports(
-    con: duckdb.DuckDBPyConnection, commit: Commit, exports: list[Export], progress=None
+    con: duckdb.DuckDBPyConnection,
+    commit: Commit,
+    exports: list[Export],
+    progress: Display | None = None,
 ) -> list[Written]:
     """Write every export of one command to its temp file, checked and fsynced; `commit`
-    renames them later, with the receipts (see the module docstring).
+    renames them later, with the receipts (see the module docstring). `progress` is told of
+    each file as it begins and once it is written.
 
     Each file is fsynced and hashed on a second thread while DuckDB writes the next one: a
     sorted COPY keeps about one core and a quarter of two busy, and hashing a written file
@@ -229,6 +237,8 @@ def write_exports(
         for export in exports:
             final = commit.exports_dir / export.path
             tmp = commit.temp_for(final)
+            if progress:
+                progress.file_started(final)
             started = time.monotonic()
             expected = con.execute(f"select count(*) from ({export.rows})").fetchall()[0][0]
             try:
@@ -242,10 +252,13 @@ def write_exports(
                 raise WriteError(tmp, str(err).splitlines()[0]) from err
             if written != expected:
                 raise WriteError(tmp, f"wrote {written} rows, expected {expected}")
-            write_ms = int((time.monotonic() - started) * 1000)
+            seconds = time.monotonic() - started
+            write_ms = int(seconds * 1000)
             staged.append((export, final, written, write_ms, settler.submit(_settle, tmp)))
             if progress:
-                progress(f"wrote {written:>9,} rows  {final}")
+                progress.file_written(final, written, tmp.stat().st_size, seconds)
+        if progress:
+            progress.settling()
         results = []
         for export, final, rows, write_ms, settled in staged:
             digest, size = settled.result()
