@@ -22,6 +22,7 @@ from distill.config import DEFAULT_WAREHOUSE, ENGINES, Inputs, Options, Paths, p
 from distill.lines import InputError, check_eval_set
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER, EXIT_DRIFT = 0, 1, 2, 3, 4
+REPORT_PAGE = "report.html"  # under --reports: written by every command that writes receipts
 
 
 class UsageError(Exception):
@@ -203,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "health", parents=[common], help="re-check the files on disk against the last receipts"
     )
+    commands.add_parser(
+        "report",
+        parents=[common, engine],
+        help="write REPORTS/report.html again from the receipts (every export writes it too)",
+    )
+
     synth = commands.add_parser("synth", help="write a realistic synthetic substrate")
     synth.add_argument("--runs", type=_positive, required=True, help="number of scored runs")
     synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -251,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
             from distill.health import run_health
 
             return run_health(paths, quiet=args.quiet, as_json=args.json)
+        if args.command == "report":
+            return _report(args, paths)
         return _pipeline(args, paths)
     except InputError as err:
         _error(f"input error: {err.path}: {err.problem}")
@@ -367,14 +376,9 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                     )
                     for stage in stages
                 ]
-                previous = receipts.latest_receipts(paths.reports)
-                for receipt in made:
-                    before = previous.get(receipt["stage"])
-                    baseline = receipts.history_path(paths.reports, before) if before else None
-                    receipt["drift"] = drift.compare(
-                        before, receipt, limits, None if baseline is None else str(baseline)
-                    )
-                latest = receipts.stage_receipts(commit, paths.reports, made, previous)
+                mark_report = time.monotonic()
+                latest = _receipts_drift_report(commit, con, paths, made, limits)
+                timings["drift_and_report"] = int((time.monotonic() - mark_report) * 1000)
                 if any(e.split for e in exports):
                     _stage_hub_card(commit, latest, exports)
             commit.commit()  # exports, receipts, latest.md and the card: all renamed, or none
@@ -402,6 +406,25 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
             f"written: see {paths.reports}/latest.md"
         )
     return code
+
+
+def _receipts_drift_report(commit, con, paths: Paths, made: list[dict], limits) -> dict:
+    """Each receipt's drift against the one it replaces, then the receipts, their history,
+    latest.md and the report page, all into the commit. Returns the latest receipts."""
+    from distill import drift, receipts, report
+
+    previous = receipts.latest_receipts(paths.reports)
+    for receipt in made:
+        before = previous.get(receipt["stage"])
+        baseline = receipts.history_path(paths.reports, before) if before else None
+        receipt["drift"] = drift.compare(
+            before, receipt, limits, None if baseline is None else str(baseline)
+        )
+    latest = receipts.stage_receipts(commit, paths.reports, made, previous)
+    commit.add_text(
+        paths.reports / REPORT_PAGE, report.page(latest, paths.reports, project_dir(), con)
+    )
+    return latest
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -531,7 +554,10 @@ def _summary(receipts_made: list[dict], paths: Paths) -> str:
     files = sorted({o["path"] for r in receipts_made for o in r["outputs"]})
     lines.append("")
     lines.append("written: " + ", ".join(files))
-    lines.append(f"receipts: {paths.reports}/<stage>/receipt.json, {paths.reports}/latest.md")
+    lines.append(
+        f"receipts: {paths.reports}/<stage>/receipt.json, {paths.reports}/latest.md,"
+        f" {paths.reports}/{REPORT_PAGE}"
+    )
     lines.append(
         f"warehouse: {paths.warehouse}"
         '  (distill sql "select reason, count(*) from quarantine group by 1")'
@@ -553,6 +579,35 @@ def _drift_summary(receipts_made: list[dict]) -> list[str]:
         lines.append(f"  {r['stage']:<18} {drift.status(r['drift'])}")
         lines += [f"    DRIFT {drift.describe(item)}" for item in r["drift"]["drifts"]]
     return lines
+
+
+def _report(args: argparse.Namespace, paths: Paths) -> int:
+    """`distill report`: the page from the receipts on disk, with example ids when the
+    warehouse can be read (not while a run holds it, nor before export-all built it)."""
+    from distill import receipts, report
+    from distill.warehouse import WarehouseBusy, read_only
+
+    latest = receipts.latest_receipts(paths.reports)
+    if all(r is None for r in latest.values()):
+        raise UsageError(f"no receipts in {paths.reports}: run `distill export-all` first")
+    try:
+        with read_only(paths.warehouse) as con:
+            text = report.page(latest, paths.reports, project_dir(), con)
+        note = ""
+    except WarehouseBusy as err:
+        text = report.page(latest, paths.reports, project_dir())
+        note = f" (no example ids: {err})"
+    target = paths.reports / REPORT_PAGE
+    try:
+        report.write_page(target, text)
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from err
+    size = len(text.encode("utf-8"))
+    if args.json:
+        print(json.dumps({"command": "report", "exit": 0, "path": str(target), "bytes": size}))
+    elif not args.quiet:
+        print(f"wrote {target} ({size / 1024:,.0f} KB){note}")
+    return EXIT_OK
 
 
 def _synth(args: argparse.Namespace) -> int:
