@@ -288,3 +288,49 @@ def test_distill_report_writes_the_same_page_again(sample, tmp_path):
 def test_distill_report_without_receipts_is_a_usage_error(tmp_path):
     result = run_inprocess(["report", "--reports", "nowhere"], tmp_path)
     assert result.code == 2 and "no receipts" in result.err
+
+
+def fabricated_history(runs: int, reasons: int, rows: int) -> dict[str, list[dict]]:
+    """Receipts of every stage as a long-lived big export would leave them: `runs` receipts
+    per stage, `reasons` reasons each (the seeded ones and more), `rows` rows read."""
+    import random
+
+    chance = random.Random(7)
+    history: dict[str, list[dict]] = {}
+    for stage in STAGES:
+        kept = []
+        for run in range(runs):
+            by_reason = {f"reason_{k:02d}": chance.randint(0, rows // (reasons * 4))
+                         for k in range(reasons)}  # fmt: skip
+            quarantined = sum(by_reason.values())
+            counts = {"in": rows, "exported": rows - quarantined, "quarantined": quarantined,
+                      "by_reason": by_reason, "blank_lines": 0}  # fmt: skip
+            if stage == "export-preference":
+                counts["by_status"] = {"ineligible": rows // 2, "no_counterpart": rows // 3,
+                                       "paired": rows - rows // 2 - rows // 3}  # fmt: skip
+            kept.append({
+                "stage": stage, "started_at": f"2026-11-{1 + run // 24:02d}T{run % 24:02d}:00:00Z",
+                "engine": "duckdb", "git": None, "versions": {"distill": "0.1.0"},
+                "options": {"include_review": False}, "inputs": [], "outputs": [],
+                "record_counts": counts, "dbt": {"invocation_id": f"{run:08d}"},
+                "drift": None,
+            })  # fmt: skip
+        history[stage] = kept
+    return history
+
+
+def test_a_report_of_1m_rows_14_reasons_and_50_runs_stays_small_and_complete(tmp_path):
+    from distill import report
+
+    history = fabricated_history(runs=50, reasons=14, rows=1_000_000)
+    latest = {stage: kept[-1] for stage, kept in history.items()}
+    page = tmp_path / "report.html"
+    page.write_text(report.render(report.build(latest, history, PROJECT, None)), "utf-8")
+    assert page.stat().st_size < 300_000  # 221 KB: it grows with reasons and runs, not rows
+    dom = rendered(page)
+    check_funnels(dom, latest)
+    for stage in STAGES:
+        heat = {r["data-reason"] for r, p in dom.inside("table", stage=stage) if "data-reason" in r}
+        assert heat == set(latest[stage]["record_counts"]["by_reason"]), stage
+        points = [r for r, _ in dom.inside("svg", stage=stage) if "data-run" in r]
+        assert len(points) == report.HISTORY_SHOWN
