@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,8 +161,10 @@ def history_view(receipts: list[dict]) -> dict:
                 d["kind"] == "reason_share" and d["reason"] == reason
                 for d in (r.get("drift") or {}).get("drifts", [])
             )
-            cells.append({"share": value, "rows": n, "heat": min(9, int(value / 10 + 0.999)),
-                          "drift": flagged, "started_at": r["started_at"]})  # fmt: skip
+            # a square-root scale: 1%, 4%, 16% and 50% get colours apart, 100% the darkest
+            heat = min(9, math.ceil(math.sqrt(value) * 0.9)) if value > 0 else 0
+            cells.append({"share": value, "rows": n, "heat": heat, "drift": flagged,
+                          "started_at": r["started_at"]})  # fmt: skip
         rows.append({"reason": reason, "cells": cells})
     return {"columns": columns, "points": points, "top": top, "reasons": rows}
 

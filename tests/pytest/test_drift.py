@@ -191,3 +191,50 @@ def test_thresholds_from_the_command_line_replace_the_seeds(runs):
     assert 5 < abs(move) <= 15
     pairs = [r["receipts"]["export-preference"]["outputs"][0]["rows"] for r in (previous, last)]
     assert 0.2 < (pairs[0] - pairs[1]) / pairs[0] <= 0.7
+
+
+def receipt(stage: str, read: int, exported: int, by_reason: dict, **options) -> dict:
+    """A receipt as distill writes one, with only what the comparison reads."""
+    return {
+        "stage": stage,
+        "started_at": "2026-12-01T00:00:00Z",
+        "options": {"evidence": "a.jsonl", "scored": "b.jsonl", "manifest": "m.txt",
+                    "include_review": False, "eval_fraction": "0.05"} | options,
+        "record_counts": {"in": read, "exported": exported, "by_reason": by_reason},
+    }  # fmt: skip
+
+
+def test_a_move_of_exactly_the_threshold_is_no_drift_and_one_row_more_is():
+    from decimal import Decimal
+
+    from distill.drift import Thresholds, compare
+
+    limits = Thresholds(max_drop=Decimal("0.2"), max_share_move=Decimal("5"))
+    before = receipt("export-sft", 1000, 500, {"unsafe_sft_category": 100})
+    at_limit = receipt("export-sft", 1000, 400, {"unsafe_sft_category": 150})
+    beyond = receipt("export-sft", 1000, 399, {"unsafe_sft_category": 151})
+    assert compare(before, at_limit, limits, "h.json")["drifts"] == []
+    kinds = {d["kind"] for d in compare(before, beyond, limits, "h.json")["drifts"]}
+    assert kinds == {"exported_drop", "reason_share"}
+    # a reason that appears, and one that disappears, move their share too
+    gone = receipt("export-sft", 1000, 500, {"empty_content": 100})
+    moved = {d["reason"] for d in compare(before, gone, limits, None)["drifts"]}
+    assert moved == {"unsafe_sft_category", "empty_content"}
+
+
+def test_new_input_paths_keep_the_baseline_but_another_manifest_does_not():
+    from decimal import Decimal
+
+    from distill.drift import Thresholds, compare
+
+    limits = Thresholds(max_drop=Decimal("0.2"), max_share_move=Decimal("5"))
+    before = receipt("export-rag", 1000, 500, {})
+    renamed = receipt("export-rag", 1000, 100, {}, evidence="day2.jsonl", scored="day2s.jsonl",
+                      eval_fraction="0.1")  # fmt: skip
+    found = compare(before, renamed, limits, "h.json")
+    assert found["baseline"] == {"started_at": "2026-12-01T00:00:00Z", "path": "h.json"}
+    assert [d["kind"] for d in found["drifts"]] == ["exported_drop"]
+    other = receipt("export-rag", 1000, 100, {}, manifest=None)
+    found = compare(before, other, limits, "h.json")
+    assert found["baseline"] is None and found["drifts"] == []
+    assert found["no_baseline"].endswith(": manifest")
