@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint sqllint pytest dbt-build bench soak docs clean sample
+.PHONY: setup run test lint sqllint pytest dbt-build bench soak docs clean sample browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,22 @@ lint: sqllint
 sqllint: dbt-build
 	$(BIN)/sqlfluff lint models macros tests --disable-progress-bar
 
-pytest: setup
+pytest: setup browser
 	$(BIN)/pytest -q
+
+## make browser: the report's test opens the page in a real browser, Debian's chromium; installed
+## with apt-get when missing (as root, or through passwordless sudo), else the test skips, saying so
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: no chromium and no apt-get: tests/pytest/test_report.py will skip"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  echo "browser: apt-get could not install chromium: tests/pytest/test_report.py will skip"; \
+	elif sudo -n true 2>/dev/null; then \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null) || \
+	  echo "browser: apt-get could not install chromium: tests/pytest/test_report.py will skip"; \
+	else echo "browser: no chromium, and apt-get needs root: tests/pytest/test_report.py will skip"; fi
 
 ## make soak: the long runs of the fault tests (20 random kills, 200 property examples)
 soak: setup

@@ -1,7 +1,8 @@
 """`distill COMMAND [OPTIONS]` (SPEC §7).
 
 Exit status: 0 success; 1 a gate (dbt test) failed and nothing was written; 2 usage or input
-error, naming the file and the problem; 3 anything else.
+error, naming the file and the problem; 3 anything else; 4 (revision 4) --fail-on-drift was
+given and a drift was found against the previous receipt: everything was written, as on success.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from distill import __version__
 from distill.config import DEFAULT_WAREHOUSE, ENGINES, Inputs, Options, Paths, project_dir
 from distill.lines import InputError, check_eval_set
 
-EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER = 0, 1, 2, 3
+EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER, EXIT_DRIFT = 0, 1, 2, 3, 4
+REPORT_PAGE = "report.html"  # under --reports: written by every command that writes receipts
 
 
 class UsageError(Exception):
@@ -53,6 +55,8 @@ def _decimal_between(low: str, high: str):
 
 _eval_fraction = _decimal_between("0", "0.5")  # SPEC §5.1
 _near_dup_threshold = _decimal_between("0.5", "1")  # SPEC §4.3
+_max_drop = _decimal_between("0", "1")  # drift: a share of the previous exported count
+_max_share_move = _decimal_between("0", "100")  # drift: percentage points of the rows read
 
 
 def _positive(value: str) -> int:
@@ -106,8 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="the engine dbt builds on: duckdb (default) or spark (dbt-spark, a local session)",
     )
 
+    drift = argparse.ArgumentParser(add_help=False)
+    drift.add_argument(
+        "--fail-on-drift",
+        action="store_true",
+        help="exit 4 (after writing everything) when a receipt drifts from the previous one",
+    )
+    drift.add_argument(
+        "--drift-max-drop",
+        type=_max_drop,
+        metavar="SHARE",
+        help="drift when an exported count falls by more than this share, 0 to 1 "
+        "(default: seeds/drift_thresholds.csv, 0.2)",
+    )
+    drift.add_argument(
+        "--drift-max-share-move",
+        type=_max_share_move,
+        metavar="PP",
+        help="drift when a reason's share of rows read moves by more than this many "
+        "percentage points, 0 to 100 (default: seeds/drift_thresholds.csv, 5)",
+    )
+
     def pipeline(name: str, help_text: str, *flags: str) -> None:
-        sub = commands.add_parser(name, parents=[common, inputs, engine], help=help_text)
+        sub = commands.add_parser(name, parents=[common, inputs, engine, drift], help=help_text)
         if "review" in flags:
             sub.add_argument(
                 "--include-review", action="store_true", help="RAG takes needs_human_review runs"
@@ -179,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "health", parents=[common], help="re-check the files on disk against the last receipts"
     )
+    commands.add_parser(
+        "report",
+        parents=[common, engine],
+        help="write REPORTS/report.html again from the receipts (every export writes it too)",
+    )
 
     synth = commands.add_parser("synth", help="write a realistic synthetic substrate")
     synth.add_argument("--runs", type=_positive, required=True, help="number of scored runs")
@@ -228,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
             from distill.health import run_health
 
             return run_health(paths, quiet=args.quiet, as_json=args.json)
+        if args.command == "report":
+            return _report(args, paths)
         return _pipeline(args, paths)
     except InputError as err:
         _error(f"input error: {err.path}: {err.problem}")
@@ -262,7 +294,7 @@ def _error(message: str) -> None:
 
 
 def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
-    from distill import progress, receipts
+    from distill import drift, progress, receipts
     from distill.dbt import run_build
     from distill.registry import (
         COMMANDS,
@@ -281,6 +313,10 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         args.evidence, args.scored, args.manifest, getattr(args, "eval_set", None)
     )
     options = _options(args)
+    try:
+        limits = drift.thresholds(project_dir(), args.drift_max_drop, args.drift_max_share_move)
+    except drift.ThresholdError as err:
+        raise UsageError(str(err)) from err
     listed = inputs.files()  # exit 2 before dbt starts when one is missing
     check_eval_set([path for kind, path in listed if kind == "eval"])
     files = [path for _, path in listed]
@@ -348,7 +384,9 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
                     )
                     for stage in stages
                 ]
-                latest = receipts.stage_receipts(commit, paths.reports, made)
+                mark_report = time.monotonic()
+                latest = _receipts_drift_report(commit, con, paths, made, limits)
+                timings["drift_and_report"] = int((time.monotonic() - mark_report) * 1000)
                 if any(e.split for e in exports):
                     _stage_hub_card(commit, latest, exports)
             commit.commit()  # exports, receipts, latest.md and the card: all renamed, or none
@@ -357,10 +395,12 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
             raise
         timings["receipts"] = int((time.monotonic() - mark) * 1000)
     timings["total"] = int((time.monotonic() - clock) * 1000)
+    drifted = sum(len(r["drift"]["drifts"]) for r in made)
+    code = EXIT_DRIFT if args.fail_on_drift and drifted else EXIT_OK
     if args.json:
         summary = {
             "command": args.command,
-            "exit": 0,
+            "exit": code,
             "timings_ms": timings,
             "write_ms_by_export": {w.export.key: w.write_ms for w in written},
             "receipts": made,
@@ -368,7 +408,31 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         print(json.dumps(summary, indent=2))
     elif not args.quiet:
         print(_summary(made, paths))
-    return EXIT_OK
+    if code == EXIT_DRIFT:
+        _error(
+            f"{drifted} drift(s) against the previous receipts (--fail-on-drift); everything was "
+            f"written: see {paths.reports}/latest.md"
+        )
+    return code
+
+
+def _receipts_drift_report(commit, con, paths: Paths, made: list[dict], limits) -> dict:
+    """Each receipt's drift against the one it replaces, then the receipts, their history,
+    latest.md and the report page, all into the commit. Returns the latest receipts."""
+    from distill import drift, receipts, report
+
+    previous = receipts.latest_receipts(paths.reports)
+    for receipt in made:
+        before = previous.get(receipt["stage"])
+        baseline = receipts.history_path(paths.reports, before) if before else None
+        receipt["drift"] = drift.compare(
+            before, receipt, limits, None if baseline is None else str(baseline)
+        )
+    latest = receipts.stage_receipts(commit, paths.reports, made, previous)
+    commit.add_text(
+        paths.reports / REPORT_PAGE, report.page(latest, paths.reports, project_dir(), con)
+    )
+    return latest
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -493,15 +557,65 @@ def _summary(receipts_made: list[dict], paths: Paths) -> str:
                 lines.append(
                     f"{'':<18} runs: " + ", ".join(f"{k} {v}" for k, v in c["by_status"].items())
                 )
+    lines.append("")
+    lines += _drift_summary(receipts_made)
     files = sorted({o["path"] for r in receipts_made for o in r["outputs"]})
     lines.append("")
     lines.append("written: " + ", ".join(files))
-    lines.append(f"receipts: {paths.reports}/<stage>/receipt.json, {paths.reports}/latest.md")
+    lines.append(
+        f"receipts: {paths.reports}/<stage>/receipt.json, {paths.reports}/latest.md,"
+        f" {paths.reports}/{REPORT_PAGE}"
+    )
     lines.append(
         f"warehouse: {paths.warehouse}"
         '  (distill sql "select reason, count(*) from quarantine group by 1")'
     )
     return "\n".join(lines)
+
+
+def _drift_summary(receipts_made: list[dict]) -> list[str]:
+    """After the tables: each stage's drift verdict, and each drift on a line of its own."""
+    from distill import drift
+
+    limits = receipts_made[0]["drift"]["thresholds"]
+    lines = [
+        f"drift (against the previous receipt with the same options; alarm: exported count down"
+        f" more than {limits['max_exported_drop']:.0%}, a reason's share of rows read moved more"
+        f" than {limits['max_reason_share_move']:g} pp):"
+    ]
+    for r in receipts_made:
+        lines.append(f"  {r['stage']:<18} {drift.status(r['drift'])}")
+        lines += [f"    DRIFT {drift.describe(item)}" for item in r["drift"]["drifts"]]
+    return lines
+
+
+def _report(args: argparse.Namespace, paths: Paths) -> int:
+    """`distill report`: the page from the receipts on disk, with example ids when the
+    warehouse can be read (not while a run holds it, nor before export-all built it)."""
+    from distill import receipts, report
+    from distill.warehouse import WarehouseBusy, read_only
+
+    latest = receipts.latest_receipts(paths.reports)
+    if all(r is None for r in latest.values()):
+        raise UsageError(f"no receipts in {paths.reports}: run `distill export-all` first")
+    try:
+        with read_only(paths.warehouse) as con:
+            text = report.page(latest, paths.reports, project_dir(), con)
+        note = ""
+    except WarehouseBusy as err:
+        text = report.page(latest, paths.reports, project_dir())
+        note = f" (no example ids: {err})"
+    target = paths.reports / REPORT_PAGE
+    try:
+        report.write_page(target, text)
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from err
+    size = len(text.encode("utf-8"))
+    if args.json:
+        print(json.dumps({"command": "report", "exit": 0, "path": str(target), "bytes": size}))
+    elif not args.quiet:
+        print(f"wrote {target} ({size / 1024:,.0f} KB){note}")
+    return EXIT_OK
 
 
 def _synth(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ and reports/distillation/latest.md, a table a person reads in ten seconds."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import subprocess
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from distill import drift
 from distill.config import Inputs, Options
 from distill.dbt import BuildOutcome
 from distill.registry import STAGES, Stage
@@ -172,13 +174,58 @@ def build_receipt(
     }
 
 
-def stage_receipts(commit: Commit, reports_dir: Path, made: list[dict]) -> dict[str, dict | None]:
-    """The receipts of this command and the new latest.md, renamed with its export files.
-    Returns the latest receipt of every stage, this command's and those on disk."""
+HISTORY = "history"  # reports/distillation/history/<stage>/<started_at>-<invocation>.json
+HISTORY_KEPT = 50  # receipts kept per stage; older ones are removed by the commit that adds one
+
+
+def history_path(reports_dir: Path, receipt: dict) -> Path:
+    """Where a receipt's copy in the history lives: named so that names sort by start time."""
+    stamp = receipt["started_at"].replace("-", "").replace(":", "")
+    token = (receipt.get("dbt") or {}).get("invocation_id") or hashlib.sha256(
+        json.dumps(receipt, sort_keys=True).encode()
+    ).hexdigest()
+    return reports_dir / HISTORY / receipt["stage"] / f"{stamp}-{token[:8]}.json"
+
+
+def history(reports_dir: Path, stage: str, last: int = HISTORY_KEPT) -> list[dict]:
+    """The last receipts of a stage, oldest first (a file that no longer parses is skipped)."""
+    folder = reports_dir / HISTORY / stage
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))[-last:]:
+        with contextlib.suppress(OSError, ValueError):
+            found.append(json.loads(path.read_text(encoding="utf-8")))
+    return found
+
+
+def stage_receipts(
+    commit: Commit,
+    reports_dir: Path,
+    made: list[dict],
+    previous: dict[str, dict | None] | None = None,
+) -> dict[str, dict | None]:
+    """The receipts of this command, their copies in the history (the oldest beyond
+    HISTORY_KEPT removed) and the new latest.md, renamed with its export files. `previous`: the
+    receipts on disk before this command, read again when not given. Returns the latest
+    receipt of every stage, this command's and those on disk."""
+    previous = latest_receipts(reports_dir) if previous is None else previous
     for receipt in made:
-        path = reports_dir / receipt["stage"] / "receipt.json"
-        commit.add_text(path, json.dumps(receipt, indent=2) + "\n")
-    latest = latest_receipts(reports_dir)
+        text = json.dumps(receipt, indent=2) + "\n"
+        commit.add_text(reports_dir / receipt["stage"] / "receipt.json", text)
+        kept = [history_path(reports_dir, receipt)]
+        commit.add_text(kept[0], text)
+        before = previous.get(receipt["stage"])
+        if before is not None and not history_path(reports_dir, before).is_file():
+            # a receipt from before the history existed: kept too, it is the drift baseline
+            kept.append(history_path(reports_dir, before))
+            commit.add_text(kept[-1], json.dumps(before, indent=2) + "\n")
+        folder = kept[0].parent
+        on_disk = folder.glob("*.json") if folder.is_dir() else []
+        names = sorted({p for p in on_disk if not p.name.startswith(".")} | set(kept))
+        for stale in names[:-HISTORY_KEPT]:
+            commit.remove(stale)
+    latest = dict(previous)
     latest.update({r["stage"]: r for r in made})
     commit.add_text(reports_dir / "latest.md", latest_markdown(latest))
     return latest
@@ -223,5 +270,25 @@ def latest_markdown(latest: dict[str, dict | None]) -> str:
             "|---|---|---|---|---|---|---|",
             *rows,
             "",
+            "## Drift",
+            "",
+            "Each stage's latest receipt against the previous receipt of that stage made with the"
+            " same options (docs/report.md).",
+            "",
+            *drift_lines(latest),
+            "",
         ]
     )
+
+
+def drift_lines(latest: dict[str, dict | None]) -> list[str]:
+    """latest.md's drift section: one item per stage with a receipt, one sub-item per drift."""
+    lines = []
+    for name in STAGES:
+        r = latest.get(name)
+        if r is None:
+            continue
+        found = r.get("drift")
+        lines.append(f"- {name}: {drift.status(found)}")
+        lines += [f"  - DRIFT {drift.describe(item)}" for item in (found or {}).get("drifts", [])]
+    return lines
