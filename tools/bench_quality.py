@@ -294,7 +294,7 @@ def candidate_counts(warehouse: Path) -> dict:
         return {}
     sql = compiled.read_text()
     head, _, _ = sql.rpartition("select * from final")
-    steps = ("distinct_sets", "identical_pairs", "candidates", "estimated", "verified")
+    steps = ("distinct_sets", "identical_pairs", "candidates", "sized", "verified")
     # the steps after distinct_sets hold row keys; a pair's exporter is its first row's
     sql = head + " union all ".join(
         f"select '{step}' as step, sets.exporter, count(*) as n from {step} inner join sets"
@@ -829,8 +829,8 @@ def print_quality_report(r: dict) -> None:
             print(
                 f"  T = {t} {exporter}: {x.get('distinct_sets', 0):,} distinct sets,"
                 f" {x.get('identical_pairs', 0):,} identical-set edges,"
-                f" {x.get('candidates', 0):,} candidate pairs, {x.get('estimated', 0):,} after the"
-                f" size and estimate filters, {x.get('verified', 0):,} verified edges"
+                f" {x.get('candidates', 0):,} candidate pairs, {x.get('sized', 0):,} after the"
+                f" size filter, {x.get('verified', 0):,} verified edges"
             )
     if r["eval_verdicts"]:
         print(

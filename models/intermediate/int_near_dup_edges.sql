@@ -13,9 +13,7 @@
      Two rows whose minima agree on every bin of one band are a candidate (a bin empty in
      both agrees). A band's code is the exclusive or of its minima: two bands that differ and
      share a code make one more candidate, which step 4 refuses.
-  3. Candidates whose set sizes alone rule out J >= T are dropped (J <= min/max), exactly, and
-     those whose sketches agree on far fewer bins than T asks (below T - 0.15; sets of 64
-     codes or more), which may lose an edge, never add one.
+  3. Candidates whose set sizes alone rule out J >= T are dropped (J <= min/max), exactly.
   4. Every remaining candidate is verified by counting its shared codes: shared * den >=
      num * total, integers only. A pair the sketch misses is an edge lost (docs: its recall),
      never one added.
@@ -81,6 +79,7 @@ distinct_sets as (
 
 keyed as (
     select
+        exporter,
         row_key,
         {{ distill.bin_keys('codes') }} as bin_keys
     from distinct_sets
@@ -88,13 +87,10 @@ keyed as (
 
 sketched as (
     select
-        distinct_sets.exporter,
-        keyed.row_key,
-        distinct_sets.shingle_count,
-        {{ distill.bin_minima('keyed.bin_keys') }} as minima
+        exporter,
+        row_key,
+        {{ distill.bin_minima('bin_keys') }} as minima
     from keyed
-    inner join distinct_sets
-        on keyed.row_key = distinct_sets.row_key
 ),
 
 {# a bin's minimum key holds its bin (the top bits), so a band's minima identify it #}
@@ -123,39 +119,19 @@ candidates as (
             and a.row_key < b.row_key
 ),
 
-{# sizes that rule J >= T out (J <= min / max), then the sketch's estimate, before the exact
-   count: two sets of 64 codes or more (about 50 filled bins) that agree on fewer than T - 0.15
-   of the filled bins of the larger are dropped, a pair at J = T + 0.05 being 4 standard
-   deviations above that; smaller sets are cheap to count and all go on #}
-estimated as (
-    select
-        candidates.key_a,
-        candidates.key_b
-    from candidates
-    inner join sketched as a
-        on candidates.key_a = a.row_key
-    inner join sketched as b
-        on candidates.key_b = b.row_key
-    where
-        least(a.shingle_count, b.shingle_count) * {{ threshold[1] }} >= {{ threshold[0] }} * greatest(a.shingle_count, b.shingle_count)
-        and (
-            least(a.shingle_count, b.shingle_count) < 64
-            or {{ distill.list_len(distill.list_intersect('a.minima', 'b.minima')) }} * {{ 20 * threshold[1] }}
-            >= {{ 20 * threshold[0] - 3 * threshold[1] }} * greatest({{ distill.list_len('a.minima') }}, {{ distill.list_len('b.minima') }})
-        )
-),
-
 sized as (
     select
-        estimated.key_a,
-        estimated.key_b,
+        candidates.key_a,
+        candidates.key_b,
         a.shingle_count + b.shingle_count as count_sum,
         {{ distill.list_len(distill.list_intersect('a.codes', 'b.codes')) }} as shared
-    from estimated
+    from candidates
     inner join distinct_sets as a
-        on estimated.key_a = a.row_key
+        on candidates.key_a = a.row_key
     inner join distinct_sets as b
-        on estimated.key_b = b.row_key
+        on candidates.key_b = b.row_key
+    {# J <= min / max: below T whatever they share #}
+    where least(a.shingle_count, b.shingle_count) * {{ threshold[1] }} >= {{ threshold[0] }} * greatest(a.shingle_count, b.shingle_count)
 ),
 
 verified as (
