@@ -12,7 +12,6 @@ test reads them from the rendered page.
 from __future__ import annotations
 
 import contextlib
-import csv
 import math
 import os
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from distill import drift as drifts
+from distill.hub import seed_gates
 from distill.registry import STAGES
 from distill.writer import TMP_MARK, _fsync_path
 
@@ -55,16 +55,6 @@ class Step:
         if read <= 0 or self.count <= 0:
             return 0.0
         return max(1.0, round(BAR * self.count / read, 1))
-
-
-def seed_reasons(project: Path) -> dict[str, list[tuple[str, str]]]:
-    """Per exporter, its reasons in gate order with their descriptions (the reasons seed)."""
-    with open(project / "seeds" / "quarantine_reasons.csv", encoding="utf-8", newline="") as f:
-        rows = sorted(csv.DictReader(f), key=lambda r: (r["exporter"], int(r["gate"])))
-    gates: dict[str, list[tuple[str, str]]] = {}
-    for row in rows:
-        gates.setdefault(row["exporter"], []).append((row["reason"], row["description"]))
-    return gates
 
 
 def examples_from(con) -> dict[tuple[str, str], list[str]] | None:
@@ -209,7 +199,7 @@ def build(
     examples: dict | None,
 ) -> dict:
     """Everything the template shows, from the latest receipt and the history of each stage."""
-    gates = seed_reasons(project)
+    gates = seed_gates(project)  # the reasons in gate order, as the dataset card reads them
     stages = [
         stage_view(latest[name], gates, examples, history.get(name, []))
         for name in PAGE_ORDER
