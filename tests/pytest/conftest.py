@@ -19,6 +19,19 @@ from distill.cli import main
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLE = PROJECT / "data" / "sample"
 
+# `make test` runs pytest on two workers (pytest-xdist, --dist loadfile: a module stays on one
+# worker, with its module fixtures). The longest modules are collected first, so that each starts
+# at once on a worker of its own instead of one of them running alone at the end.
+LONGEST_FIRST = ["test_spark.py", "test_quality_gates.py"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module's tests keep their order
+
 
 @dataclass
 class Result:
