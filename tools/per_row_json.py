@@ -34,46 +34,60 @@ TYPE_NAMES = {  # a DuckDB json_type as distill's messages name it
 }
 
 
-class Pairs(list):
+class Pairs:
     """A JSON object as its (key, value) pairs, in order, duplicates kept (DuckDB writes them)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[str, object]]):
+        self.pairs = pairs
 
     def first(self) -> dict:
         """The object's fields, the first of duplicate keys winning (as DuckDB's paths read)."""
-        fields: dict = {}
-        for key, value in self:
-            fields.setdefault(key, value)
+        fields = dict(self.pairs)
+        if len(fields) < len(self.pairs):
+            fields = {}
+            for key, value in self.pairs:
+                fields.setdefault(key, value)
         return fields
 
     def duplicate(self) -> str | None:
         """The first key that occurs a second time (SPEC §2.5), or None."""
         seen = set()
-        for key, _ in self:
+        for key, _ in self.pairs:
             if key in seen:
                 return key
             seen.add(key)
         return None
 
 
-class Raw:
-    """A number DuckDB keeps as it was written: an integer beyond 64 bits, or out of range."""
+class Number:
+    """A JSON number that is not a 64-bit integer: a double, or (``text``) one DuckDB keeps as
+    written, an integer beyond 64 bits or a double out of range."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "value")
 
-    def __init__(self, text: str):
+    def __init__(self, value: float, text: str | None = None):
+        self.value = value
         self.text = text
 
 
 def _parse_int(text: str):
     value = int(text)
-    return value if -(2**63) <= value < 2**64 else Raw(text)
+    return value if -(2**63) <= value < 2**64 else Number(float(text), text)
 
 
 def _parse_float(text: str):
     value = float(text)
-    return Raw(text) if value in (float("inf"), float("-inf")) else value
+    return Number(value, text if value in (math.inf, -math.inf) else None)
 
 
-DECODER = json.JSONDecoder(object_pairs_hook=Pairs, parse_int=_parse_int, parse_float=_parse_float)
+DECODER = json.JSONDecoder(
+    object_pairs_hook=Pairs,
+    parse_int=_parse_int,
+    parse_float=_parse_float,
+    parse_constant=lambda text: Number(float(text)),
+)
 
 
 def _drop_trailing_commas(text: str) -> str:
@@ -84,7 +98,7 @@ def _has_lone_surrogate(value) -> bool:
     if isinstance(value, str):
         return any("\ud800" <= c <= "\udfff" for c in value)
     if isinstance(value, Pairs):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value)
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.pairs)
     if isinstance(value, list):
         return any(_has_lone_surrogate(v) for v in value)
     return False
@@ -111,7 +125,7 @@ def json_type(value) -> str:
         return "NULL"
     if isinstance(value, bool):
         return "BOOLEAN"
-    if isinstance(value, Raw | float):
+    if isinstance(value, Number):
         return "DOUBLE"
     if isinstance(value, int):
         return "BIGINT" if value < 2**63 else "UBIGINT"
@@ -120,19 +134,11 @@ def json_type(value) -> str:
     return "OBJECT" if isinstance(value, Pairs) else "ARRAY"
 
 
-def dump_string(text: str) -> str:
-    """A JSON string as DuckDB writes it: non-ASCII raw, control characters as \\u00XX."""
-    out = json.dumps(text, ensure_ascii=False)
-    if "\\u00" in out:
-        out = LOWER_HEX_ESCAPE.sub(lambda m: m[1] + "\\u00" + m[2].upper(), out)
-    return out
-
-
 def dump_double(value: float) -> str:
     """A double as DuckDB (yyjson) writes it: shortest digits, ECMAScript's choice of form."""
     if value != value:
         return "NaN"
-    if value in (float("inf"), float("-inf")):
+    if value in (math.inf, -math.inf):
         return "Infinity" if value > 0 else "-Infinity"
     sign = "-" if math.copysign(1.0, value) < 0 else ""
     mantissa, _, exponent = repr(abs(value)).partition("e")
@@ -153,22 +159,44 @@ def dump_double(value: float) -> str:
     return f"{sign}{digits[0]}{tail}e{point - 1}"
 
 
-def dump(value) -> str:
-    """Any value (a record read by parse_json, or a row built here) as DuckDB writes JSON."""
-    if isinstance(value, str):
-        return dump_string(value)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return dump_double(value)
-    if isinstance(value, Raw):
-        return value.text
-    if isinstance(value, dict):
+class _NotPlain(Exception):
+    """A value json.dumps cannot write as DuckDB does: a duplicate key or a double."""
+
+
+def _plain(value):
+    if isinstance(value, Pairs):
+        fields = value.first()
+        if len(fields) == len(value.pairs):
+            return fields
+    raise _NotPlain
+
+
+def _dump_any(value) -> str:
+    """What json.dumps cannot write: objects with duplicate keys, DuckDB's number forms."""
+    if isinstance(value, Number):
+        return value.text or dump_double(value.value)
+    if isinstance(value, Pairs):
+        value = value.pairs
+    elif isinstance(value, dict):
         value = value.items()
-    elif not isinstance(value, Pairs):
-        return "[" + ",".join(dump(v) for v in value) + "]"
-    return "{" + ",".join(dump_string(k) + ":" + dump(v) for k, v in value) + "}"
+    elif isinstance(value, list):
+        return "[" + ",".join(_dump_any(v) for v in value) + "]"
+    else:
+        return json.dumps(value, ensure_ascii=False)
+    return (
+        "{"
+        + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dump_any(v) for k, v in value)
+        + "}"
+    )
+
+
+def dump(value) -> str:
+    """A row (and the records in it) as DuckDB writes JSON: json.dumps, unless a record holds a
+    duplicate key or a double; control characters' escapes in DuckDB's upper case."""
+    try:
+        out = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    except _NotPlain:
+        out = _dump_any(value)
+    if "\\u00" in out:
+        out = LOWER_HEX_ESCAPE.sub(lambda m: m[1] + "\\u00" + m[2].upper(), out)
+    return out
