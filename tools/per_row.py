@@ -3,15 +3,16 @@
 One process, the standard library only: every input line is read into a dictionary, checked,
 joined and gated row by row, and the seven files of SPEC §5 (rag, sft, preference and the four
 quarantines) are written once each, sorted by id, in DuckDB's JSON form, so that the bench
-compares like with like (tests/pytest/test_per_row.py holds it to distill's bytes).
+compares like with like (tests/pytest/test_per_row.py holds it to distill's bytes). Reading and
+writing JSON as DuckDB does is tools/per_row_json.py.
 
     python -m tools.per_row --evidence GLOB --scored GLOB [--manifest PATH] --out DIR
 
 What it leaves out: options other than the defaults (--include-review, --include-partial,
 --min-gap 1), SPEC §4.3's quality gates, the Hub folder, receipts, the report and every dbt
 test. It reads the policy (categories, task classes, secret patterns) from seeds/, as dbt does.
-A line nested deeper than Python's recursion limit (about 1000 levels) is refused as invalid
-JSON; DuckDB reads it.
+It differs from distill on one input: a line nested deeper than Python's recursion limit (about
+1000 levels; SPEC promises 500) is refused as invalid JSON, where DuckDB reads it.
 """
 
 from __future__ import annotations
@@ -175,8 +176,8 @@ def hex16(*parts: str | None) -> str:
 
 
 def read_records(patterns: str, quarantine: list):
-    """(file, line, record or None, raw bytes) of every non-blank line; lines that are no JSON
-    object go to the ingest quarantine here (record None)."""
+    """(file, line, record) of every line that is a JSON object; the other non-blank lines go
+    to the ingest quarantine here, shown by their text (raw_line)."""
     for path in expand(patterns):
         for number, raw in read_lines(path):
             try:
