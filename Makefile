@@ -41,10 +41,11 @@ sqllint: dbt-build
 
 # Two workers (pytest-xdist): most tests are one Python process waiting on dbt's single-threaded
 # parsing and compiling, which leaves the second core idle; a module stays on one worker
-# (--dist loadfile) with its module fixtures. PYTEST_WORKERS=0 runs them in this process.
+# (--dist loadfile) with its module fixtures, in the order tests/pytest/conftest.py collects them
+# (the longest first), not by their number of tests. PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= 2
 pytest: setup browser
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## make browser: the report's test opens the page in a real browser, Debian's chromium; installed
 ## with apt-get when missing (as root, or through passwordless sudo), else the test skips, saying so

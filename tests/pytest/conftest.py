@@ -22,7 +22,8 @@ SAMPLE = PROJECT / "data" / "sample"
 # `make test` runs pytest on two workers (pytest-xdist, --dist loadfile: a module stays on one
 # worker, with its module fixtures). The longest modules are collected first, so that each starts
 # at once on a worker of its own instead of one of them running alone at the end.
-LONGEST_FIRST = ["test_spark.py", "test_quality_gates.py"]
+# (test_spark: 11-12 min alone; the next ones 2-4 min each)
+LONGEST_FIRST = ["test_spark.py", "test_bench.py", "test_mutations.py", "test_quality_gates.py"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
