@@ -21,9 +21,11 @@ SAMPLE = PROJECT / "data" / "sample"
 
 # `make test` runs pytest on two workers (pytest-xdist, --dist loadfile: a module stays on one
 # worker, with its module fixtures). The longest modules are collected first, so that each starts
-# at once on a worker of its own instead of one of them running alone at the end.
-# (test_spark: 11-12 min alone; the next ones 2-4 min each)
-LONGEST_FIRST = ["test_spark.py", "test_bench.py", "test_mutations.py", "test_quality_gates.py"]
+# at once instead of one of them running alone at the end (test_spark takes 11-12 min alone, the
+# next ones 2-4 min). xdist hands each worker two modules at the start: the one queued behind the
+# Spark module is a short one.
+LONGEST_FIRST = ["test_spark.py", "test_bench.py", "test_seeds.py", "test_mutations.py",
+                 "test_quality_gates.py"]  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
