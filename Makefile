@@ -37,7 +37,7 @@ lint: sqllint
 
 # the dbt templater compiles against the warehouse that dbt-build made (seeds are read there)
 sqllint: dbt-build
-	$(BIN)/sqlfluff lint models macros tests --disable-progress-bar
+	$(BIN)/sqlfluff lint models macros tests --disable-progress-bar --processes 2
 
 # Two workers (pytest-xdist): most tests are one Python process waiting on dbt's single-threaded
 # parsing and compiling, which leaves the second core idle; a module stays on one worker
@@ -45,7 +45,7 @@ sqllint: dbt-build
 # (the longest first), not by their number of tests. PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= 2
 pytest: setup browser
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 ## make browser: the report's test opens the page in a real browser, Debian's chromium; installed
 ## with apt-get when missing (as root, or through passwordless sudo), else the test skips, saying so
@@ -65,6 +65,8 @@ browser:
 soak: setup
 	DISTILL_KILL_LOOPS=20 DISTILL_PROPERTY_EXAMPLES=200 $(BIN)/pytest -q -k "random_moments or propert"
 
+## make bench: issue 26's figures in one run (docs/performance.md); BENCH_ARGS chooses another bench
+BENCH_ARGS ?= --suite
 bench: setup
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 

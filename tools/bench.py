@@ -10,6 +10,7 @@ distill process alone (it runs dbt and DuckDB in-process, so that is the whole t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -302,6 +303,86 @@ def _folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*.jsonl")) / 1e6
 
 
+def run_per_row(data: Path, work: Path) -> dict:
+    """tools/per_row, the per-row stdlib peer of export-all (issue 26), in its own process on the
+    same input paths: its time, its peak RSS, and the sha256 of the seven files it wrote."""
+    from tools.per_row import FILES
+
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    peer = [sys.executable, "-m", "tools.per_row", "--out", str(work / "exports")]
+    args = [*peer, "--evidence", str(data / "evidence.jsonl")]
+    args += ["--scored", str(data / "scored_runs.jsonl")]
+    if (data / "repo_manifest.txt").is_file():
+        args += ["--manifest", str(data / "repo_manifest.txt")]
+    started = time.monotonic()
+    peak_kib, code, _, err = _run_measured(args, project_dir())  # tools/ is not installed
+    wall = time.monotonic() - started
+    if code != 0:
+        raise SystemExit(f"tools.per_row failed ({code}):\n{err[-4000:]}")
+    return {"wall_s": wall, "peak_rss_mib": peak_kib / 1024,
+            "output_mb": _folder_mb(work / "exports"),
+            "sha256": seven_files(work / "exports", FILES.values())}  # fmt: skip
+
+
+def seven_files(exports: Path, relatives) -> dict[str, str]:
+    return {r: hashlib.sha256((exports / r).read_bytes()).hexdigest() for r in relatives}
+
+
+def bench_per_row(runs: int, seed: int, repeat: int, scratch: Path) -> dict:
+    """export-all beside tools/per_row on one synth substrate, interleaved: medians, the ratio,
+    and whether the peer wrote distill's bytes (it must, for the ratio to compare like with
+    like)."""
+    from tools.per_row import FILES
+
+    data = substrate(runs, seed, scratch)
+    work = scratch / "work"
+    distill_runs, peer_runs = [], []
+    for _ in range(repeat):
+        peer_runs.append(run_per_row(data, work / "per_row"))
+        distill_runs.append(run_distill(data, work / "distill"))
+    mine = seven_files(work / "distill" / "exports", FILES.values())
+    median = statistics.median
+    distill_s = median(r["wall_s"] for r in distill_runs)
+    peer_s = median(r["wall_s"] for r in peer_runs)
+    return {
+        "runs": runs, "repeat": repeat,
+        "distill_s": round(distill_s, 2), "per_row_s": round(peer_s, 2),
+        "ratio_per_row_to_distill": round(peer_s / distill_s, 2),
+        "distill_peak_rss_mib": round(max(r["peak_rss_mib"] for r in distill_runs)),
+        "per_row_peak_rss_mib": round(max(r["peak_rss_mib"] for r in peer_runs)),
+        "files_differ": sorted(r for r in FILES.values() if peer_runs[-1]["sha256"][r] != mine[r]),
+        "samples": {"distill_s": [round(r["wall_s"], 2) for r in distill_runs],
+                    "per_row_s": [round(r["wall_s"], 2) for r in peer_runs]},
+    }  # fmt: skip
+
+
+def print_per_row(report: dict) -> None:
+    same = "the same seven files" if not report["files_differ"] else (
+        f"FILES DIFFER: {', '.join(report['files_differ'])}")  # fmt: skip
+    print(f"{report['runs']:,} runs, median of {report['repeat']}: export-all"
+          f" {report['distill_s']:.2f} s ({report['distill_peak_rss_mib']:,} MiB), per-row stdlib"
+          f" {report['per_row_s']:.2f} s ({report['per_row_peak_rss_mib']:,} MiB):"
+          f" per-row / distill = {report['ratio_per_row_to_distill']}x; {same}")  # fmt: skip
+
+
+def sample_median(repeat: int, scratch: Path) -> dict:
+    """`distill export-all` on the shipped sample, as a newcomer runs it (its own process, dbt
+    start-up included), `repeat` times: the median wall time."""
+    work = scratch / "work" / "sample"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "data").mkdir(parents=True)
+    (work / "data" / "sample").symlink_to(project_dir() / "data" / "sample")
+    walls = []
+    for _ in range(repeat):
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "distill.cli", "export-all", "--quiet"],
+                       cwd=work, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        walls.append(time.monotonic() - started)
+    return {"repeat": repeat, "median_s": round(statistics.median(walls), 2),
+            "samples_s": [round(w, 2) for w in walls]}  # fmt: skip
+
+
 def attempts_substrate(attempts: int, one_task: bool, scratch: Path) -> Path:
     """`attempts` runs, accepted / partially_accepted / rejected in turn, each with a 2 KB
     text: all in one task, or three to a task. Same bytes either way but the task ids."""
@@ -405,6 +486,21 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="with --quality-gates: leave datasketch's MinHash LSH out (at 1M it needs 8 GB and"
         " most of the bench's time)",
     )
+    parser.add_argument(
+        "--suite",
+        action="store_true",
+        help="instead: issue 26's figures in one run: the sample's median of 7, export-all"
+        " beside the per-row stdlib peer (tools/per_row) at --per-row-runs, and the floor at"
+        " --runs; with --engine spark, Spark beside DuckDB at --spark-runs too (suite.json)",
+    )
+    parser.add_argument(
+        "--per-row",
+        action="store_true",
+        help="instead: export-all beside the per-row stdlib peer (tools/per_row) at --runs",
+    )
+    parser.add_argument("--per-row-runs", type=int, default=200_000, help="with --suite")
+    parser.add_argument("--sample-repeat", type=int, default=7, help="with --suite")
+    parser.add_argument("--spark-runs", type=int, default=100_000, help="with --suite")
     parser.add_argument(
         "--engine",
         choices=("duckdb", "spark"),
@@ -597,9 +693,61 @@ def main(argv: list[str] | None = None) -> int:
         from tools.bench_quality import bench_quality
 
         return bench_quality(args, scratch, out)
+    if args.suite:
+        return bench_suite(args, scratch, out)
+    if args.per_row:
+        report = bench_per_row(args.runs, args.seed, args.repeat, scratch)
+        (out / "per_row.json").write_text(json.dumps(report, indent=2) + "\n")
+        print_per_row(report)
+        return 0
     if args.engine == "spark":
         return bench_engines(args, scratch, out)
     return bench_floor(args, scratch, out)
+
+
+TARGETS = {  # issue 26
+    "sample_median_s": ("<=", 4.0),
+    "per_row_ratio": (">=", 5.0),
+    "floor_ratio": ("<=", 1.5),
+    "peak_rss_mib": ("<=", 4096),
+    "spark_ratio": ("<=", 4.0),
+}
+
+
+def bench_suite(args: argparse.Namespace, scratch: Path, out: Path) -> int:
+    """`make bench`: each of issue 26's figures, measured in this one run, beside its target."""
+    import types
+
+    sample = sample_median(args.sample_repeat, scratch)
+    print(f"sample: export-all median of {args.sample_repeat} {sample['median_s']:.2f} s"
+          f" {sample['samples_s']}")  # fmt: skip
+    per_row = bench_per_row(args.per_row_runs, args.seed, args.repeat, scratch)
+    print_per_row(per_row)
+    floor_args = types.SimpleNamespace(runs=args.runs, seed=args.seed, repeat=args.repeat)
+    bench_floor(floor_args, scratch, out)
+    floor = json.loads((out / "latest.json").read_text())
+    figures = {
+        "sample_median_s": sample["median_s"],
+        "per_row_ratio": per_row["ratio_per_row_to_distill"],
+        "floor_ratio": floor["ratio_to_floor"],
+        "peak_rss_mib": floor["distill"]["peak_rss_mib"],
+    }
+    report = {"sample": sample, "per_row": per_row, "floor": floor}
+    if args.engine == "spark":
+        engine_args = types.SimpleNamespace(runs=args.spark_runs, seed=args.seed,
+                                            repeat=args.repeat)  # fmt: skip
+        bench_engines(engine_args, scratch, out)
+        report["engines"] = json.loads((out / "engines.json").read_text())
+        figures["spark_ratio"] = report["engines"]["ratio_spark_to_duckdb"]
+    report["figures"] = figures
+    (out / "suite.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\n{'figure':<16} {'measured':>10} {'target':>10}")
+    for key, value in figures.items():
+        op, target = TARGETS[key]
+        met = value <= target if op == "<=" else value >= target
+        print(f"{key:<16} {value:>10} {op + ' ' + str(target):>10}  {'met' if met else 'NOT met'}")
+    print(f"written {out / 'suite.json'}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -124,7 +124,8 @@ def export_args(engine: str, name: str, warehouse: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def duckdb_runs(substrate) -> dict[str, int]:
+def duckdb_runs(substrate, spark_child) -> dict[str, int]:
+    """The DuckDB exports, made while the Spark child works (spark_child starts it first)."""
     codes = {}
     for name in OPTION_SETS:
         result = run_inprocess(export_args("duckdb", name, substrate / "w.duckdb"), substrate)
@@ -134,8 +135,9 @@ def duckdb_runs(substrate) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def spark(substrate, tmp_path_factory) -> dict[str, dict]:
-    """Every Spark step of this module, in one process; results by step name."""
+def spark_child(substrate, tmp_path_factory):
+    """Every Spark step of this module, in one child process, started before the DuckDB
+    exports so that the two engines work at the same time; yields the child and its steps."""
     warehouse = substrate / "spark-warehouse"
     steps: list[tuple[str, dict]] = [
         (name, {"kind": "distill", "cwd": str(substrate), "warehouse": str(warehouse),
@@ -172,14 +174,33 @@ def spark(substrate, tmp_path_factory) -> dict[str, dict]:
     plan = substrate / "spark-plan.json"
     plan.write_text(json.dumps([step for _, step in steps]))
     results = substrate / "spark-results.json"
-    child = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("spark_session.py")), plan, results],
-        capture_output=True, text=True, timeout=1800,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT / "src"), str(PROJECT)])},
-    )  # fmt: skip
-    assert child.returncode == 0, child.stderr[-3000:]
+    stderr = substrate / "spark-stderr.txt"
+    with open(stderr, "wb") as err:
+        child = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("spark_session.py")), plan, results],
+            stdout=subprocess.DEVNULL, stderr=err,
+            env={**os.environ,
+                 "PYTHONPATH": os.pathsep.join([str(PROJECT / "src"), str(PROJECT)])},
+        )  # fmt: skip
+    yield child, steps, results, stderr
+    if child.poll() is None:  # a test failed before waiting for it
+        child.kill()
+        child.wait()
+
+
+@pytest.fixture(scope="module")
+def spark(spark_child) -> dict[str, dict]:
+    """The Spark steps' results by step name, once the child is done."""
+    child, steps, results, stderr = spark_child
+    try:
+        code = child.wait(timeout=1800)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        raise
+    tail = stderr.read_text(errors="replace")[-3000:]
+    assert code == 0, tail
     got = json.loads(results.read_text())
-    assert len(got) == len(steps), child.stderr[-3000:]
+    assert len(got) == len(steps), tail
     return {name: result for (name, _), result in zip(steps, got, strict=True)}
 
 
