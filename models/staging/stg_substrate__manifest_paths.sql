@@ -1,7 +1,9 @@
 {#
   SPEC §2.3: one repo-relative path per line, as `git ls-files` prints it. A trailing '\r' is
   dropped, blank lines are skipped, nothing is unquoted. Invalid UTF-8 cannot name a path that
-  a JSON string could hold, so such a line lists nothing.
+  a JSON string could hold: distill stops before the build on such a line (exit 2, naming the
+  file and line: distill.lines.check_manifest); under `dbt build` alone it lists nothing, and
+  input_file_lines_balance fails the build on it.
 #}
 with
 

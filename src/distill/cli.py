@@ -19,7 +19,7 @@ from pathlib import Path
 
 from distill import __version__
 from distill.config import DEFAULT_WAREHOUSE, ENGINES, Inputs, Options, Paths, project_dir
-from distill.lines import InputError, check_eval_set
+from distill.lines import InputError, check_eval_set, check_manifest
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_OTHER, EXIT_DRIFT = 0, 1, 2, 3, 4
 REPORT_PAGE = "report.html"  # under --reports: written by every command that writes receipts
@@ -319,6 +319,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         raise UsageError(str(err)) from err
     listed = inputs.files()  # exit 2 before dbt starts when one is missing
     check_eval_set([path for kind, path in listed if kind == "eval"])
+    check_manifest([path for kind, path in listed if kind == "manifest"])
     files = [path for _, path in listed]
     if paths.engine == "spark":
         _check_spark()

@@ -194,20 +194,31 @@ def check_eval_set(paths: list[str], root: str = ".") -> None:
     non-blank line of a `.jsonl` / `.jsonl.gz` file JSON, so that the build never reads an eval
     set smaller than the one given. An InputError names the file and the line (exit 2)."""
     for path in paths:
-        is_json_lines = path.endswith((".jsonl", ".jsonl.gz"))
-        line_no = 0
-        carry = b""
-        for chunk in _chunks(path, root):
-            lines = (carry + chunk).split(b"\n")
-            carry = lines.pop()
-            for raw in lines:
-                line_no += 1
-                _check_eval_line(path, line_no, raw, is_json_lines)
-        if carry:
-            _check_eval_line(path, line_no + 1, carry, is_json_lines)
+        _check_lines(path, root, is_json_lines=path.endswith((".jsonl", ".jsonl.gz")))
 
 
-def _check_eval_line(path: str, line_no: int, raw: bytes, is_json_lines: bool) -> None:
+def check_manifest(paths: list[str], root: str = ".") -> None:
+    """SPEC §2.3's repo manifest, read before dbt starts: plain text, UTF-8. A line that is not
+    UTF-8 names no path a JSON string could hold; rather than list nothing and refuse every run
+    citing the path it was meant to hold, it is an InputError naming the file and the line."""
+    for path in paths:
+        _check_lines(path, root, is_json_lines=False)
+
+
+def _check_lines(path: str, root: str, is_json_lines: bool) -> None:
+    line_no = 0
+    carry = b""
+    for chunk in _chunks(path, root):
+        lines = (carry + chunk).split(b"\n")
+        carry = lines.pop()
+        for raw in lines:
+            line_no += 1
+            _check_line(path, line_no, raw, is_json_lines)
+    if carry:
+        _check_line(path, line_no + 1, carry, is_json_lines)
+
+
+def _check_line(path: str, line_no: int, raw: bytes, is_json_lines: bool) -> None:
     if line_no == 1 and raw.startswith(BOM):
         raw = raw[len(BOM) :]
     try:

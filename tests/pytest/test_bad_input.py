@@ -1166,3 +1166,22 @@ def test_unreadable_input_file_is_an_input_error_naming_it(tmp_path):
         (tmp_path / "e.jsonl").chmod(0o644)
     assert_input_error(tmp_path, code, err, "e.jsonl")
     assert "ermission" in err
+
+
+def test_a_manifest_line_that_is_not_utf8_is_an_input_error_naming_file_and_line(tmp_path):
+    """SPEC §2.3: the manifest is UTF-8. A line that is not names no path; listing nothing for it
+    would refuse every run citing the path it was meant to hold, so distill stops before dbt
+    (exit 2) and says which line, instead of failing a gate about line counts."""
+    write_jsonl(tmp_path / "e.jsonl", [evidence("m1")])
+    write_jsonl(tmp_path / "s.jsonl", [score("m1", "accepted")])
+    (tmp_path / "m.txt").write_bytes(b"\xef\xbb\xbfcrates/a/src/lib.rs\r\n\ncrates/b/\xff\xfe.rs\n")
+    args = ["export-all", "--evidence", "e.jsonl", "--scored", "s.jsonl", "--manifest", "m.txt"]
+    result = run_inprocess(args, tmp_path)
+    assert_input_error(tmp_path, result.code, result.err, "m.txt")
+    assert "line 3: not valid UTF-8" in result.err, result.err
+    # the same manifest with the line mended exports the run (the BOM, CRLF and blank line are
+    # SPEC §2.3's, not errors)
+    (tmp_path / "m.txt").write_bytes(b"\xef\xbb\xbfcrates/a/src/lib.rs\r\n\ncrates/b/x.rs\n")
+    result = run_inprocess(args, tmp_path)
+    assert result.code == 0, result.err
+    assert len(read_jsonl(tmp_path / "exports/sft/instruction_response.jsonl")) == 1
