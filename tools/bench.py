@@ -716,15 +716,12 @@ TARGETS = {  # issue 26
 
 def bench_suite(args: argparse.Namespace, scratch: Path, out: Path) -> int:
     """`make bench`: each of issue 26's figures, measured in this one run, beside its target."""
-    import types
-
     sample = sample_median(args.sample_repeat, scratch)
     print(f"sample: export-all median of {args.sample_repeat} {sample['median_s']:.2f} s"
           f" {sample['samples_s']}")  # fmt: skip
     per_row = bench_per_row(args.per_row_runs, args.seed, args.repeat, scratch)
     print_per_row(per_row)
-    floor_args = types.SimpleNamespace(runs=args.runs, seed=args.seed, repeat=args.repeat)
-    bench_floor(floor_args, scratch, out)
+    bench_floor(args, scratch, out)  # at --runs
     floor = json.loads((out / "latest.json").read_text())
     figures = {
         "sample_median_s": sample["median_s"],
@@ -734,9 +731,7 @@ def bench_suite(args: argparse.Namespace, scratch: Path, out: Path) -> int:
     }
     report = {"sample": sample, "per_row": per_row, "floor": floor}
     if args.engine == "spark":
-        engine_args = types.SimpleNamespace(runs=args.spark_runs, seed=args.seed,
-                                            repeat=args.repeat)  # fmt: skip
-        bench_engines(engine_args, scratch, out)
+        bench_engines(argparse.Namespace(**{**vars(args), "runs": args.spark_runs}), scratch, out)
         report["engines"] = json.loads((out / "engines.json").read_text())
         figures["spark_ratio"] = report["engines"]["ratio_spark_to_duckdb"]
     report["figures"] = figures
