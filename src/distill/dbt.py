@@ -74,11 +74,10 @@ def run_build(
     """Run `dbt build`: every node, or the nodes of one selector of selectors.yml. dbt colours
     its log only when `colours` (it would whether or not it writes to a terminal), and calls
     `on_event` with each of its events (distill.progress counts the nodes with them)."""
-    from dbt.cli.main import dbtRunner
+    from dbt.cli.main import dbtRunner, dbtRunnerResult
 
     project = project_dir()
-    args = [
-        "build",
+    common = [
         "--project-dir",
         str(project),
         "--profiles-dir",
@@ -89,6 +88,18 @@ def run_build(
         str((paths.dbt_target / "logs").resolve()),
         "--vars",
         json.dumps(dbt_vars(inputs, options)),
+        # dbt starts every line with an escape code when colours are on, a terminal or not;
+        # its own log file (target/logs/dbt.log) is never a terminal
+        "--use-colors" if colours else "--no-use-colors",
+        "--no-use-colors-file",
+    ]
+    if paths.engine == "spark":
+        common += ["--target", "spark"]
+    if quiet:
+        common += ["--quiet"]
+    args = [
+        "build",
+        *common,
         # Unit tests prove the SQL on fixed fixtures (make test runs them); an export run tests
         # the data. They also assume the default options, which an export may change.
         "--exclude-resource-type",
@@ -97,23 +108,20 @@ def run_build(
         # newer checkout on an older warehouse) loads instead of failing. Nothing else here
         # is incremental.
         "--full-refresh",
-        # dbt starts every line with an escape code when colours are on, a terminal or not;
-        # its own log file (target/logs/dbt.log) is never a terminal
-        "--use-colors" if colours else "--no-use-colors",
-        "--no-use-colors-file",
     ]
-    if paths.engine == "spark":
-        args += ["--target", "spark"]
     if selector:
         args += ["--selector", selector]
-    if quiet:
-        args += ["--quiet"]
     env_before = os.environ.get("DISTILL_WAREHOUSE")
     os.environ["DISTILL_WAREHOUSE"] = str(paths.warehouse.resolve())
     sink = io.StringIO()
+    callbacks = [on_event] if on_event else []
     try:
         with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-            result = dbtRunner(callbacks=[on_event] if on_event else []).invoke(args)
+            manifest = _parsed_manifest(common, project, paths, inputs, options, callbacks)
+            if isinstance(manifest, dbtRunnerResult):  # the parse failed: its error is the answer
+                result = manifest
+            else:
+                result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
     finally:
         _release_warehouse(paths.engine)
         if env_before is None:
@@ -121,6 +129,78 @@ def run_build(
         else:
             os.environ["DISTILL_WAREHOUSE"] = env_before
     return _outcome(result, sink.getvalue())
+
+
+# The project parsed once per process and reused by later builds (dbtRunner(manifest=...), dbt's
+# programmatic interface), keyed by what the parse depends on. dbt's own partial parse cannot be
+# reused across warehouses: its state check compares the profile's connection keys (the
+# warehouse path among them) and every --vars value. A command-line run parses once anyway; a
+# process that exports many times (the test suite, a notebook) parses once.
+#
+# The vars are not in the key: models and tests read them when they are compiled, at run time,
+# with this run's values. The one exception is the DuckDB framing model's config, which dbt
+# renders from the input path vars at parse time (models/staging/base/_base__models.yml), so a
+# reused parse takes those values from this run's vars. test_cli's parse test fails if another
+# node's refs or config come to depend on a var.
+_PARSED: dict[tuple, object] = {}
+PARSE_TIME_PATH_VARS = ("evidence_path", "scored_path", "manifest_path", "eval_set_path")
+PROJECT_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "selectors.yml",
+                 "profiles.yml")  # fmt: skip
+
+
+def _project_fingerprint(project) -> tuple:
+    """Every project file's path, size and modification time: a change to any one reparses."""
+    found = []
+    for part in PROJECT_PARTS:
+        top = project / part
+        if top.is_file():
+            found.append((part, *_stat(top)))
+        for root, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                full = os.path.join(root, name)
+                found.append((os.path.relpath(full, project), *_stat(full)))
+    return tuple(found)
+
+
+def _stat(path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _parsed_manifest(common, project, paths, inputs, options, callbacks):
+    """The parsed project for these args: parsed now (dbt parse, which also writes target/'s
+    manifest.json and partial-parse file) or reused from an earlier build in this process; the
+    failed parse's result when it fails."""
+    from dbt.cli.main import dbtRunner
+
+    key = (
+        str(project),
+        paths.engine,
+        paths.warehouse.stem,  # dbt-duckdb names the database after the file
+        tuple(
+            sorted(
+                (k, v)
+                for k, v in os.environ.items()
+                if k.startswith(("DBT_", "DISTILL_")) and k != "DISTILL_WAREHOUSE"
+            )
+        ),
+        _project_fingerprint(project),
+    )
+    manifest = _PARSED.get(key)
+    if manifest is None:
+        parsed = dbtRunner(callbacks=callbacks).invoke(["parse", *common])
+        if not parsed.success or parsed.result is None:
+            return parsed
+        manifest = parsed.result
+        _PARSED.clear()  # one parse kept: a process rarely goes back to another
+        _PARSED[key] = manifest
+    variables = dbt_vars(inputs, options)
+    for node in manifest.nodes.values():
+        for name in PARSE_TIME_PATH_VARS:
+            if node.config.get(name) is not None:
+                node.config[name] = variables[name]
+    return manifest
 
 
 def _release_warehouse(engine: str) -> None:

@@ -10,7 +10,18 @@ import sys
 import time
 
 import pytest
-from conftest import SMALL_ARGS, run_inprocess, run_process, small_substrate, write_jsonl
+from conftest import (
+    PROJECT,
+    SMALL_ARGS,
+    evidence,
+    read_jsonl,
+    run_inprocess,
+    run_process,
+    score,
+    small_substrate,
+    write_jsonl,
+    write_manifest,
+)
 
 from distill.warehouse import WarehouseLock, read_only
 
@@ -34,6 +45,75 @@ def test_min_gap_outside_1_and_2_is_a_usage_error(tmp_path):
     result = run_inprocess(["export-preference", "--min-gap", "3"], tmp_path)
     assert result.code == 2
     assert "must be 1 or 2" in result.err
+
+
+def test_exports_in_one_process_each_read_their_own_inputs(tmp_path):
+    """One process parses the project once and reuses it (distill.dbt): the input paths that
+    dbt renders into the framing model's config at parse time must still be this export's.
+    The two substrates have the same relative paths in two folders, then another file name."""
+    first = small_substrate(tmp_path / "first")
+    second = tmp_path / "second"
+    write_jsonl(second / "in/evidence.jsonl", [evidence("b1", task_id="T9", text="Only b1.")])
+    write_jsonl(second / "in/scored.jsonl", [score("b1", "accepted")])
+    write_manifest(second / "in/manifest.txt")
+    (second / "in/evidence.jsonl").rename(second / "in/other.jsonl")
+    second_args = ["--evidence", "in/other.jsonl", *SMALL_ARGS[2:]]
+
+    def sft_texts(root):
+        rows = read_jsonl(root / "exports/sft/instruction_response.jsonl")
+        return sorted(row["response"] for row in rows)
+
+    for root, args in ((first, SMALL_ARGS), (second, second_args), (first, SMALL_ARGS)):
+        result = run_inprocess(["export-sft", "--quiet", *args], root)
+        assert result.code == 0, result.err
+        if root == second:
+            assert sft_texts(second) == ["Only b1."]
+    assert sft_texts(first) == sorted(
+        ["## Fix\n\nUse a bounded channel.", "Accepted answer é — two."]
+    )
+
+
+def test_the_parse_distill_reuses_depends_on_no_var_but_the_input_paths(tmp_path, monkeypatch):
+    """distill.dbt reuses one parse whatever the vars, setting only the input path vars in the
+    configs that hold them. Two parses with every var changed must give the same nodes, refs and
+    configs apart from those values: a var that comes to decide a ref, a config or whether a node
+    exists fails here, before a reused parse could build the wrong graph."""
+    from dbt.cli.main import dbtRunner
+
+    from distill.config import Inputs, Options
+    from distill.dbt import dbt_vars
+
+    small_substrate(tmp_path)
+    (tmp_path / "in/eval.jsonl").write_text('{"text": "x"}\n')
+    given = [
+        dbt_vars(Inputs(evidence=str(PROJECT / "data/sample/evidence.jsonl"),
+                        scored=str(PROJECT / "data/sample/scored_runs.jsonl"),
+                        manifest=str(PROJECT / "data/sample/repo_manifest.txt")), Options()),
+        dbt_vars(Inputs(evidence=str(tmp_path / "in/evidence.jsonl"),
+                        scored=str(tmp_path / "in/scored.jsonl"), manifest="",
+                        eval_set=str(tmp_path / "in/eval.jsonl")),
+                 Options(include_review=True, include_partial=True, min_gap=1, near_dup=True,
+                         near_dup_threshold="0.6", eval_fraction="0.5")),
+    ]  # fmt: skip
+    assert all(given[0][name] != given[1][name] for name in given[0]), "every var must change"
+    graphs = []
+    for number, variables in enumerate(given):
+        monkeypatch.setenv("DISTILL_WAREHOUSE", str(tmp_path / f"w{number}/distill.duckdb"))
+        parsed = dbtRunner().invoke(["parse", "--project-dir", str(PROJECT), "--profiles-dir",
+                                     str(PROJECT), "--target-path", str(tmp_path / f"t{number}"),
+                                     "--vars", json.dumps(variables), "--quiet"])  # fmt: skip
+        assert parsed.success, parsed.exception
+        nodes = {**parsed.result.nodes, **parsed.result.unit_tests}
+        graphs.append({name: graph_node(node) for name, node in nodes.items()}
+                      | {"disabled": sorted(parsed.result.disabled)})  # fmt: skip
+    assert graphs[0] == graphs[1]
+
+
+def graph_node(node) -> tuple:
+    from distill.dbt import PARSE_TIME_PATH_VARS
+
+    config = {k: v for k, v in node.config.to_dict().items() if k not in PARSE_TIME_PATH_VARS}
+    return sorted(getattr(node.depends_on, "nodes", [])), node.depends_on.macros, config
 
 
 def test_sql_answers_and_cannot_write(tmp_path):
