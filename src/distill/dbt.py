@@ -77,6 +77,7 @@ def run_build(
     from dbt.cli.main import dbtRunner, dbtRunnerResult
 
     project = project_dir()
+    variables = dbt_vars(inputs, options)  # globs expanded once, for the parse and the build
     common = [
         "--project-dir",
         str(project),
@@ -87,7 +88,7 @@ def run_build(
         "--log-path",
         str((paths.dbt_target / "logs").resolve()),
         "--vars",
-        json.dumps(dbt_vars(inputs, options)),
+        json.dumps(variables),
         # dbt starts every line with an escape code when colours are on, a terminal or not;
         # its own log file (target/logs/dbt.log) is never a terminal
         "--use-colors" if colours else "--no-use-colors",
@@ -117,7 +118,7 @@ def run_build(
     callbacks = [on_event] if on_event else []
     try:
         with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-            manifest = _parsed_manifest(common, project, paths, inputs, options, callbacks)
+            manifest = _parsed_manifest(common, project, paths, variables, callbacks)
             if isinstance(manifest, dbtRunnerResult):  # the parse failed: its error is the answer
                 result = manifest
             else:
@@ -168,7 +169,7 @@ def _stat(path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _parsed_manifest(common, project, paths, inputs, options, callbacks):
+def _parsed_manifest(common, project, paths, variables, callbacks):
     """The parsed project for these args: parsed now (dbt parse, which also writes target/'s
     manifest.json and partial-parse file) or reused from an earlier build in this process; the
     failed parse's result when it fails."""
@@ -178,6 +179,8 @@ def _parsed_manifest(common, project, paths, inputs, options, callbacks):
         str(project),
         paths.engine,
         paths.warehouse.stem,  # dbt-duckdb names the database after the file
+        # what the profile and dbt's flags read from the environment (DISTILL_WAREHOUSE aside:
+        # the database name above is all of it that reaches the parse)
         tuple(
             sorted(
                 (k, v)
@@ -195,7 +198,6 @@ def _parsed_manifest(common, project, paths, inputs, options, callbacks):
         manifest = parsed.result
         _PARSED.clear()  # one parse kept: a process rarely goes back to another
         _PARSED[key] = manifest
-    variables = dbt_vars(inputs, options)
     for node in manifest.nodes.values():
         for name in PARSE_TIME_PATH_VARS:
             if node.config.get(name) is not None:
