@@ -1,8 +1,9 @@
 """Mutation tests: weaken one gate in a copy of the project, run `dbt build` on the defects
 substrate (the quality gates of SPEC §4.3: on a planted substrate, with both gates on), and
 require the build to fail naming the firewall test of that invariant. This proves the data
-tests catch what they claim; unit tests are left out so that only the firewall stands between
-the mutant and a green build."""
+tests catch what they claim. A mutant's build selects the firewall test and what it reads, and
+no other test (no unit test, no other data test): only the firewall stands between the mutant
+and a green build. The unmutated project, built whole on each substrate, passes."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from conftest import PROJECT, run_inprocess
 DEFECTS = PROJECT / "data/sample/defects"
 DBT = Path(sys.executable).parent / "dbt"
 
-# (invariant, [(file, original text, mutated text), ...], firewall test that must fail)
+# (invariant, [(file, original text, mutated text), ...], the firewall test that must fail, by
+# its node name: a mutant's build selects it)
 MUTANTS = [
     ("1 no leak into SFT",
      [("seeds/category_policy.csv",
@@ -51,11 +53,11 @@ MUTANTS = [
      [("models/intermediate/int_rag_checked.sql",
        "case when runs.has_evidence and runs.is_text_blank then 'text is blank' end",
        "null")],
-     "not_blank_rag_samples_text"),
+     "distill_not_blank_rag_samples_text"),
     ("5 provenance on every row",
      [("models/intermediate/int_runs_joined.sql",
        "when has_evidence and not is_provenance_complete", "when false")],
-     "provenance_complete_sft_samples_provenance"),
+     "distill_provenance_complete_sft_samples_provenance"),
     ("6 deterministic ids",
      [("models/intermediate/int_rag_checked.sql",
        "distill.export_id('rag', ['runs.run_id', 'runs.prov_sig_hash'])",
@@ -175,12 +177,25 @@ def planted_vars(folder: Path) -> dict:
     }
 
 
-def dbt_build(project: Path, warehouse: Path, variables: dict) -> subprocess.CompletedProcess:
+# dbt's partial parse, in each copy's target folder: dbt parses again only the files changed
+# since, if the profile (the warehouse path, hence named alike in every copy) and the vars are
+# the same. A mutant starts from the parse of the unmutated build on its substrate, so that it
+# parses only what it mutated (a whole parse is most of a mutant's build).
+PARSE = "target/partial_parse.msgpack"
+
+
+def dbt_build(
+    project: Path, variables: dict, select: list[str] | None = None
+) -> subprocess.CompletedProcess:
+    """`dbt build` in a project copy, on a warehouse inside it; `select`: the firewall test
+    and what it reads, else everything (unit tests aside)."""
+    (project / "w").mkdir()
+    selection = ["--indirect-selection", "empty", "--select", *select] if select else []
     return subprocess.run(
-        [str(DBT), "build", "--exclude-resource-type", "unit_test",
-         "--vars", json.dumps(variables), "--target-path", str(warehouse.parent / "target")],
+        [str(DBT), "build", "--exclude-resource-type", "unit_test", *selection,
+         "--vars", json.dumps(variables), "--target-path", "target"],
         cwd=project, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "DISTILL_WAREHOUSE": str(warehouse)},
+        env={**os.environ, "DISTILL_WAREHOUSE": "w/d.duckdb"},
     )  # fmt: skip
 
 
@@ -197,14 +212,18 @@ def mutate(project: Path, edits: list[tuple[str, str, str]]) -> str | None:
 
 @pytest.fixture(scope="module")
 def builds(request, tmp_path_factory) -> dict[str, subprocess.CompletedProcess | str]:
-    """The builds the selected tests of this module need, the unmutated one first, two at a
+    """The builds the selected tests of this module need, the unmutated ones first, two at a
     time: each dbt process keeps about one core busy, and the machines these run on have two.
     Each build has its own project copy and warehouse. A mutant that no longer applies maps to
     the reason."""
-    jobs = [("unmutated", [], "defects"), ("unmutated, quality gates on", [], "planted")]
-    jobs += [(invariant, edits, "defects") for invariant, edits, _ in MUTANTS]
-    jobs += [(invariant, edits, "planted") for invariant, edits, _ in QUALITY_MUTANTS]
-    assert len({name for name, _, _ in jobs}) == len(jobs), "two mutants share a name"
+    jobs = [
+        ("unmutated", [], "defects", None),
+        ("unmutated, quality gates on", [], "planted", None),
+    ]
+    jobs += [(invariant, edits, "defects", firewall) for invariant, edits, firewall in MUTANTS]
+    jobs += [(invariant, edits, "planted", firewall)
+             for invariant, edits, firewall in QUALITY_MUTANTS]  # fmt: skip
+    assert len({job[0] for job in jobs}) == len(jobs), "two mutants share a name"
     selected = {
         item.callspec.params["invariant"]
         if hasattr(item, "callspec")
@@ -214,21 +233,33 @@ def builds(request, tmp_path_factory) -> dict[str, subprocess.CompletedProcess |
     }
     jobs = [job for job in jobs if job[0] in selected]
     planted = None
-    if any(kind == "planted" for _, _, kind in jobs):
+    if any(job[2] == "planted" for job in jobs):
         planted = tmp_path_factory.mktemp("planted")
         made = run_inprocess(["synth", "--runs", str(PLANTED_RUNS), "--seed", "3", "--planted",
                               "--quiet", "--out", str(planted)], planted)  # fmt: skip
         assert made.code == 0, made.err
 
-    def build(job) -> subprocess.CompletedProcess | str:
-        _, edits, kind = job
-        folder = tmp_path_factory.mktemp("mutant")
-        project = copy_project(folder / "p")
-        variables = planted_vars(planted) if kind == "planted" else defects_vars()
-        return mutate(project, edits) or dbt_build(project, folder / "w" / "d.duckdb", variables)
+    parsed: dict[str, Path] = {}  # substrate: the unmutated build's parse
 
+    def build(job) -> subprocess.CompletedProcess | str:
+        _, edits, kind, firewall = job
+        project = copy_project(tmp_path_factory.mktemp("mutant") / "p")
+        if kind in parsed:
+            (project / PARSE).parent.mkdir()
+            shutil.copy(parsed[kind], project / PARSE)
+        variables = planted_vars(planted) if kind == "planted" else defects_vars()
+        result = mutate(project, edits) or dbt_build(
+            project, variables, [f"+{firewall}"] if firewall else None
+        )
+        if not edits and (project / PARSE).is_file():
+            parsed[kind] = project / PARSE
+        return result
+
+    done = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip([j[0] for j in jobs], pool.map(build, jobs), strict=True))
+        for batch in ([j for j in jobs if not j[1]], [j for j in jobs if j[1]]):
+            done.update(zip([j[0] for j in batch], pool.map(build, batch), strict=True))
+    return done
 
 
 def test_unmutated_project_passes_on_the_defects_substrate(builds):
