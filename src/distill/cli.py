@@ -293,6 +293,19 @@ def _error(message: str) -> None:
     print(f"distill: {message}", file=sys.stderr)
 
 
+def _check_secret_literals(seed: Path) -> None:
+    """Exit 2 before dbt starts when a row's literals could let one of its matches through the
+    Spark gates' prefilter (src/distill/secret_literals.py)."""
+    from distill.secret_literals import problems
+
+    found = problems(seed)
+    if found:
+        raise UsageError(
+            f"{seed}: {'; '.join(found)}: list strings every match contains, or leave the"
+            " literals cell empty"
+        )
+
+
 def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
     from distill import drift, progress, receipts
     from distill.dbt import run_build
@@ -317,6 +330,7 @@ def _pipeline(args: argparse.Namespace, paths: Paths) -> int:
         limits = drift.thresholds(project_dir(), args.drift_max_drop, args.drift_max_share_move)
     except drift.ThresholdError as err:
         raise UsageError(str(err)) from err
+    _check_secret_literals(project_dir() / "seeds" / "secret_patterns.csv")
     listed = inputs.files()  # exit 2 before dbt starts when one is missing
     check_eval_set([path for kind, path in listed if kind == "eval"])
     check_manifest([path for kind, path in listed if kind == "manifest"])

@@ -4,12 +4,15 @@
 
   Written apart from the gate: the patterns are read here and every match is confirmed
   pattern by pattern, so a gate that skips a field, or a broken regex in macros/gates.sql,
-  is caught.
+  is caught. Like the gate, it runs the regexes on Spark only on the texts that hold a literal
+  every match needs (the seed's `literals`, proven from each pattern by distill before a build).
 #}
 {%- set patterns = [] -%}
+{%- set rows = [] -%}
 {%- if execute -%}
     {%- set relation = adapter.get_relation(database=target.database, schema=target.schema, identifier='secret_patterns') -%}
-    {%- for row in run_query('select pattern from ' ~ relation) -%}
+    {%- set rows = run_query('select pattern, literals from ' ~ relation) -%}
+    {%- for row in rows -%}
         {%- do patterns.append(row['pattern']) -%}
     {%- endfor -%}
 {%- endif -%}
@@ -44,7 +47,7 @@ texts as (
 suspects as (
     select *
     from texts
-    where {{ distill.regex_search('value', distill.sql_string('(?:' ~ (patterns | join(')|(?:')) ~ ')')) if patterns else 'false' }}
+    where value is not null{{ distill.secret_prefilter('value', rows) }} and {{ distill.regex_search('value', distill.sql_string('(?:' ~ (patterns | join(')|(?:')) ~ ')')) if patterns else 'false' }}
 ),
 
 {#

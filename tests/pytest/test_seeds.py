@@ -5,7 +5,12 @@ from __future__ import annotations
 import csv
 import re
 
-from conftest import PROJECT
+import pytest
+from conftest import PROJECT, run_inprocess
+from test_bad_input import SECRETS
+from test_mutations import copy_project
+
+from distill.secret_literals import problems, unproven
 
 GATED = {
     "rag": "models/intermediate/int_rag_checked.sql",
@@ -52,3 +57,68 @@ def test_each_secret_pattern_finds_its_example_in_python_re_as_in_re2():
         assert re.search(row["pattern"], f"see {row['example']} here", re.ASCII), row["name"]
     with open(PROJECT / "tests/fixtures/secret_patterns.csv", encoding="utf-8", newline="") as f:
         assert list(csv.DictReader(f)) == rows, "tests/fixtures/secret_patterns.csv is a copy"
+
+
+SECRET_SEED = PROJECT / "seeds/secret_patterns.csv"
+
+
+def test_every_secret_pattern_lists_literals_that_each_of_its_matches_contains():
+    """Spark runs the secret regexes only on texts that hold a row's literals
+    (macros/secrets.sql secret_prefilter), and only when every row lists some."""
+    with open(SECRET_SEED, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert all(row["literals"].split() for row in rows), "a row without literals: no prefilter"
+    assert problems(SECRET_SEED) == []
+    # beside the proof, every match in test_bad_input's secrets holds one of its row's literals
+    matched = 0
+    for _, text in SECRETS:
+        for row in rows:
+            for match in re.finditer(row["pattern"], text, re.ASCII):
+                matched += 1
+                literals = row["literals"].split()
+                assert any(lit in match.group(0) for lit in literals), (row["name"], text)
+    assert matched >= len(SECRETS)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals", "counterexample"),
+    [
+        (r"\bgh[pousr]_[A-Za-z0-9]{36,}", "ghp_ gho_ ghu_ ghs_ ghr_", None),
+        (r"\bgh[pousr]_[A-Za-z0-9]{36,}", "ghp_ gho_ ghu_ ghs_", "ghr_" + "a" * 36),
+        (r"\bsk-[a-z]{20,}|token=[a-z]+", "sk- token=", None),
+        (r"\bsk-[a-z]{20,}|token=[a-z]+", "sk-", "token=abc"),
+        (r"\b(?:hf|api_org)_[A-Za-z0-9]{34}\b", "hf_ api_org_", None),
+        (r"\b(?:hf|api_org)_[A-Za-z0-9]{34}\b", "hf_", "api_org_" + "a" * 34),
+        (r"(?i)\bAKIA[0-9A-Z]{16}", "AKIA", "akia" + "A" * 16),
+        (r"\bAK(?:IA)?[0-9A-Z]{16}\b", "AKIA", "AK" + "B" * 16),
+        (r"(?:AKIA)+x", "AKIA", None),
+        (r"(?:AKIA)*x", "AKIA", "x"),
+        (r"x(?:AB){2}y", "ABAB", None),
+        (r"\bSK[0-9a-f]{32}\b", "SKa", "SK" + "0" * 32),
+        (r"\bSK[0-9a-f]{32}\b", "", "SK" + "0" * 32),
+    ],
+)
+def test_the_literal_proof_refuses_literals_that_a_match_can_do_without(
+    pattern, literals, counterexample
+):
+    why = unproven(pattern, literals.split())
+    if counterexample is None:
+        assert why is None, why
+    else:  # the pattern matches a text that holds none of the literals, and the proof says no
+        assert re.search(pattern, counterexample, re.ASCII)
+        assert not any(literal in counterexample for literal in literals.split())
+        assert why is not None
+
+
+def test_a_literal_a_secret_can_do_without_is_a_usage_error_before_dbt(tmp_path, monkeypatch):
+    project = copy_project(tmp_path / "p")
+    seed = project / "seeds/secret_patterns.csv"
+    text = seed.read_text(encoding="utf-8")
+    assert ",ghp_ gho_ ghu_ ghs_ ghr_," in text
+    seed.write_text(text.replace(",ghp_ gho_ ghu_ ghs_ ghr_,", ",ghp_ gho_,"), encoding="utf-8")
+    monkeypatch.setenv("DISTILL_PROJECT_DIR", str(project))
+    result = run_inprocess(["export-all", "--quiet"], tmp_path)
+    assert result.code == 2, result.err
+    line = 1 + next(n for n, row in enumerate(text.splitlines()) if row.startswith("github_token,"))
+    assert f"secret_patterns.csv: line {line} (github_token): a text can match" in result.err
+    assert not (tmp_path / "exports").exists() and not (tmp_path / "warehouse").exists()
