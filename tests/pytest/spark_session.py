@@ -8,7 +8,7 @@ its JVM, so test_spark runs everything it needs from Spark here, in order, in on
 PLAN is a list of steps, each {"kind": "distill" | "dbt", "cwd": folder, "args": [...]}, and
 optionally "warehouse" (DISTILL_WAREHOUSE from that step on: one folder for the whole plan, since
 the session keeps the one it started with). RESULTS holds, per step, its exit status, its
-output's tail and, for dbt, the nodes that failed.
+output's tail, its seconds and, for dbt, the nodes that failed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import io
 import json
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -53,11 +54,13 @@ def main(plan_path: str, results_path: str) -> int:
         if "warehouse" in step:
             os.environ["DISTILL_WAREHOUSE"] = step["warehouse"]
         os.chdir(step["cwd"])
+        started = time.monotonic()
         try:
             run = run_distill if step["kind"] == "distill" else run_dbt
             results.append(run(step["args"]))
         except Exception:
             results.append({"code": -1, "output": traceback.format_exc()[-4000:], "failed": []})
+        results[-1]["seconds"] = round(time.monotonic() - started, 1)
         Path(results_path).write_text(json.dumps(results, indent=1))
     return 0
 
