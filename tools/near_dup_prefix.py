@@ -39,7 +39,8 @@ PREFIX_JOIN = """
     select key_a, key_b, na, nb, min(pa) as pa, arg_min(pb, pa) as pb from matches group by all
 )
 , kept as (
-    select * from prefix_pairs where (1 + least(na - pa, nb - pb)) * ({den} + {num}) >= {num} * (na + nb)
+    select * from prefix_pairs
+    where (1 + least(na - pa, nb - pb)) * ({den} + {num}) >= {num} * (na + nb)
 )
 , exact as (
     select len(list_intersect(a.codes, b.codes)) as shared, na + nb as count_sum
