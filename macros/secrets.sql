@@ -67,7 +67,7 @@
     {%- for other in literals if other != literal and other in literal %}{% do implied.append(other) %}{% endfor -%}
     {%- if not implied %}{% do needed.append(distill.string_contains(expr, distill.sql_string(literal))) %}{% endif -%}
   {%- endfor -%}
-  {{- ' and (' ~ needed | join(' or ') ~ ')' -}}
+  {{- (' and (' ~ needed | join(' or ') ~ ')') if needed else '' -}}
 {%- endmacro %}
 
 {% macro _secret_names(expr, rows) -%}
