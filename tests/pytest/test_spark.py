@@ -35,7 +35,7 @@ OPTION_SETS = {
     # with SPEC §4.3's quality gates on, over the planted substrate's near-duplicates and eval
     # set; at 0.8, where it plants pairs of Jaccard exactly 0.8 and just below (docs/planted.md):
     # the boundary where two engines' arithmetic could disagree. (0.6 is tested on DuckDB; on
-    # Spark its band candidates cost 247 s here: docs/quality-gates.md.)
+    # Spark its 732K band candidates cost minutes here: docs/quality-gates.md.)
     "review-partial-gap1-quality": ["--manifest", "manifest.txt", "--include-review",
                                     "--include-partial", "--min-gap", "1", "--near-dup",
                                     "--near-dup-threshold", "0.8", "--eval-set", "eval_set.jsonl"],
