@@ -25,17 +25,22 @@
 {%- endmacro %}
 
 {#-
-  The LSH banding of the near-dup sketch for threshold T: (rows per band, bands). The sketch
-  has 128 one-permutation MinHash bins; a pair shares a band with probability at least
-  1 - (1 - J^r)^b (a bin empty in both rows matches). r is the largest that still finds a pair
-  at J = T + 0.05 with probability 0.999: fewer candidates, the same recall target.
+  The LSH banding of the near-dup sketches for threshold T: (rows per band, bands per sketch).
+  There are near_dup_sketches() one-permutation MinHash sketches of 128 bins each; a pair shares
+  a band with probability at least 1 - (1 - J^r)^b over all b bands of all sketches (a bin empty
+  in both rows matches). r is the largest that still finds a pair at J = T + 0.05 with
+  probability 0.999: fewer candidates, the same recall target. Two sketches of 128 bins rather
+  than one of 256: a set has about 250 codes, and a 256-bin sketch of it leaves a third of its
+  bins empty, which two unrelated rows would agree on (docs/quality-gates.md).
 -#}
+{% macro near_dup_sketches() %}{{ return(2) }}{% endmacro %}
 {% macro near_dup_banding() -%}
   {%- set t = near_dup_threshold() -%}
   {%- set j = [t[0] / t[1] + 0.05, 1.0] | min -%}
+  {%- set sketches = near_dup_sketches() -%}
   {%- set ns = namespace(rows=1) -%}
   {%- for r in range(1, 17) -%}
-    {%- set bands = 128 // r -%}
+    {%- set bands = sketches * (128 // r) -%}
     {%- if 1 - (1 - j ** r) ** bands >= 0.999 %}{% set ns.rows = r %}{% endif -%}
   {%- endfor -%}
   {{- return([ns.rows, 128 // ns.rows]) -}}
@@ -143,20 +148,29 @@
 {% macro spark__json_string_decode(expr) %}from_json(concat('[', {{ expr }}, ']'), 'array<string>')[0]{% endmacro %}
 
 {#-
-  The near-dup sketch (one-permutation MinHash, 128 bins by code mod 128), in two steps.
-  bin_keys: each code of a set as a sortable key `bin * 2^56 + (code >>> 8)`, sorted, so a
-  bin's keys are together and ordered by their codes' top 56 bits, one fixed order for every
-  row, which is all MinHash asks of it. bin_minima: the first key of each bin, in bin order
-  (`keys` must be a column: the lambda reads its previous entry).
+  The near-dup sketches (one-permutation MinHash, 128 bins each), in two steps.
+  bin_keys: each code of a set as a sortable key `bin * 2^56 + (order >>> 8)`, sorted, so a
+  bin's keys are together and ordered by their codes' order value, one fixed order for every
+  row, which is all MinHash asks of it. Sketch s takes its bin from the code's bits 7s to 7s + 6
+  (sketch 0: code mod 128) and its order from the code xor a constant of its own (sketch 0: the
+  code), so the sketches' bins and minima are independent of each other's for hash codes.
+  bin_minima: the first key of each bin, in bin order (`keys` must be a column: the lambda reads
+  its previous entry).
 -#}
-{% macro bin_keys(codes) %}{{ return(adapter.dispatch('bin_keys', 'distill')(codes)) }}{% endmacro %}
-{% macro default__bin_keys(codes) %}{{ distill._unsupported('bin_keys') }}{% endmacro %}
-{% macro duckdb__bin_keys(codes) -%}
-  list_sort(list_transform({{ codes }}, lambda c: ((c % 128) << 56) | (c >> 8)))
+{% macro bin_keys(codes, sketch) %}{{ return(adapter.dispatch('bin_keys', 'distill')(codes, sketch)) }}{% endmacro %}
+{% macro default__bin_keys(codes, sketch) %}{{ distill._unsupported('bin_keys') }}{% endmacro %}
+{% macro duckdb__bin_keys(codes, sketch) -%}
+  {%- set bin = 'c % 128' if sketch == 0 else '(c >> ' ~ 7 * sketch ~ ') % 128' -%}
+  {%- set order = 'c' if sketch == 0 else 'xor(c, ' ~ distill.sketch_salt(sketch) ~ ')' -%}
+  list_sort(list_transform({{ codes }}, lambda c: (({{ bin }}) << 56) | ({{ order }} >> 8)))
 {%- endmacro %}
-{% macro spark__bin_keys(codes) -%}
-  array_sort(transform({{ codes }}, c -> shiftleft(pmod(c, 128), 56) | shiftrightunsigned(c, 8)))
+{% macro spark__bin_keys(codes, sketch) -%}
+  {%- set bin = 'pmod(c, 128)' if sketch == 0 else 'pmod(shiftrightunsigned(c, ' ~ 7 * sketch ~ '), 128)' -%}
+  {%- set order = 'c' if sketch == 0 else '(c ^ ' ~ distill.sketch_salt(sketch) ~ 'L)' -%}
+  array_sort(transform({{ codes }}, c -> shiftleft({{ bin }}, 56) | shiftrightunsigned({{ order }}, 8)))
 {%- endmacro %}
+{#- The constant sketch s xors its codes with for its order (0 for sketch 0). -#}
+{% macro sketch_salt(sketch) %}{{ return(sketch * 1540483477) }}{% endmacro %}
 
 {% macro bin_minima(keys) %}{{ return(adapter.dispatch('bin_minima', 'distill')(keys)) }}{% endmacro %}
 {% macro default__bin_minima(keys) %}{{ distill._unsupported('bin_minima') }}{% endmacro %}

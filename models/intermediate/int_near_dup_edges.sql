@@ -8,11 +8,12 @@
   1. Rows with the same set are collapsed first: each is an edge (J = 1) to the smallest id of
      its set, and only that one goes on, so m copies of a text make m - 1 edges, not m²/2 pairs
      (grouped on a hash of the sorted codes, the edge made when the lists are equal).
-  2. A one-permutation MinHash sketch of each remaining set, 128 bins by code mod 128, the
-     smallest code of each bin (macros/quality.sql); bands of r bins (r picked for T there).
-     Two rows whose minima agree on every bin of one band are a candidate (a bin empty in
-     both agrees). A band's code is the exclusive or of its minima: two bands that differ and
-     share a code make one more candidate, which step 4 refuses.
+  2. Two one-permutation MinHash sketches of each remaining set, 128 bins each, the smallest
+     code of each bin in each sketch's own order (macros/quality.sql); bands of r bins (r picked
+     for T there), numbered across the sketches. Two rows whose minima agree on every bin of one
+     band are a candidate (a bin empty in both agrees). A band's code is the exclusive or of its
+     minima: two bands that differ and share a code make one more candidate, which step 4
+     refuses.
   3. Candidates whose set sizes alone rule out J >= T are dropped (J <= min/max), exactly.
   4. Every remaining candidate is verified by counting its shared codes: shared * den >=
      num * total, integers only. A pair the sketch misses is an edge lost (docs: its recall),
@@ -24,6 +25,7 @@
 {%- set threshold = distill.near_dup_threshold() %}
 {%- set banding = distill.near_dup_banding() %}
 {%- set band_rows = banding[0] %}
+{%- set bands_per_sketch = banding[1] %}
 {%- set bins = banding[0] * banding[1] %}
 
 with
@@ -78,17 +80,24 @@ distinct_sets as (
 ),
 
 keyed as (
-    select
-        exporter,
-        row_key,
-        {{ distill.bin_keys('codes') }} as bin_keys
-    from distinct_sets
+    {%- for sketch in range(distill.near_dup_sketches()) %}
+        select
+            exporter,
+            row_key,
+            {{ sketch }} as sketch,
+            {{ distill.bin_keys('codes', sketch) }} as bin_keys
+        from distinct_sets
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 sketched as (
     select
         exporter,
         row_key,
+        sketch,
         {{ distill.bin_minima('bin_keys') }} as minima
     from keyed
 ),
@@ -98,12 +107,12 @@ bands as (
     select
         sketched.exporter,
         sketched.row_key,
-        {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }} as band,
+        sketched.sketch * {{ bands_per_sketch }} + {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }} as band,
         {{ distill.bit_xor_agg('minima.minimum') }} as band_code
     from sketched
     {{ distill.cross_join_unnest('sketched.minima', 'minima', 'minimum') }}
     where {{ distill.minimum_bin('minima.minimum') }} < {{ bins }}
-    group by sketched.exporter, sketched.row_key, {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }}
+    group by sketched.exporter, sketched.row_key, sketched.sketch, {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }}
 ),
 
 candidates as (
