@@ -84,7 +84,7 @@ checked as (
 ),
 
 components as (
-    select * from {{ ref('int_near_dup_components') }}
+    select * from {{ ref('int_near_dup_verdicts') }}
     where exporter = '{{ exporter }}'
 ),
 

@@ -35,6 +35,7 @@ QUALITY_MODELS = (
     "int_near_dup_sets",
     "int_near_dup_edges",
     "int_near_dup_components",
+    "int_near_dup_verdicts",
     "int_rag_gated",
     "int_sft_gated",
 )
@@ -47,6 +48,7 @@ NEAR_DUP_MODELS = (
     "int_near_dup_sets",
     "int_near_dup_edges",
     "int_near_dup_components",
+    "int_near_dup_verdicts",
     "int_rag_gated",
     "int_sft_gated",
 )

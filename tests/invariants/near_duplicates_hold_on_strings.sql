@@ -42,7 +42,7 @@ refused as (
 ),
 
 components as (
-    select * from {{ ref('int_near_dup_components') }}
+    select * from {{ ref('int_near_dup_verdicts') }}
 ),
 
 refusing as (
