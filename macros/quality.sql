@@ -109,14 +109,15 @@
 {#- x mod m, never negative (Spark's hash is signed, DuckDB's unsigned). -#}
 {% macro non_negative_mod(x, m) %}{{ return(adapter.dispatch('non_negative_mod', 'distill')(x, m)) }}{% endmacro %}
 {% macro default__non_negative_mod(x, m) %}{{ distill._unsupported('non_negative_mod') }}{% endmacro %}
-{% macro duckdb__non_negative_mod(x, m) %}({{ x }} % {{ m }}){% endmacro %}
+{% macro duckdb__non_negative_mod(x, m) %}(({{ x }}) % ({{ m }})){% endmacro %}
 {% macro spark__non_negative_mod(x, m) %}pmod({{ x }}, {{ m }}){% endmacro %}
 
-{#- Integer division of two integers, truncated. -#}
+{#- Integer division of two integers, truncated. The operands are bracketed: a caller's `a - b`
+    would otherwise bind after the division. -#}
 {% macro int_div(x, y) %}{{ return(adapter.dispatch('int_div', 'distill')(x, y)) }}{% endmacro %}
 {% macro default__int_div(x, y) %}{{ distill._unsupported('int_div') }}{% endmacro %}
-{% macro duckdb__int_div(x, y) %}({{ x }} // {{ y }}){% endmacro %}
-{% macro spark__int_div(x, y) %}({{ x }} div {{ y }}){% endmacro %}
+{% macro duckdb__int_div(x, y) %}(({{ x }}) // ({{ y }})){% endmacro %}
+{% macro spark__int_div(x, y) %}(({{ x }}) div ({{ y }})){% endmacro %}
 
 {#- A ratio of two integers 0 <= n <= d, as text with four decimals, truncated: '0.8421',
     '1.0000'. Integer arithmetic, so every engine writes the same digits. -#}

@@ -101,7 +101,7 @@ similar_pairs as (
         exporter,
         id_a,
         id_b,
-        {{ distill.int_div('shared * 10000', '(count_sum - shared)') }} as similarity_digits
+        {{ distill.int_div('shared * 10000', 'count_sum - shared') }} as similarity_digits
     from counted
     where shared * {{ threshold[1] }} >= {{ threshold[0] }} * (count_sum - shared)
 ),
