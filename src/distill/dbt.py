@@ -9,11 +9,16 @@ afterwards (dbt-core#11980), so the connections are closed before anyone else op
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
+import pickle
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from distill.config import Inputs, Options, Paths, project_dir
@@ -132,11 +137,13 @@ def run_build(
     return _outcome(result, sink.getvalue())
 
 
-# The project parsed once per process and reused by later builds (dbtRunner(manifest=...), dbt's
-# programmatic interface), keyed by what the parse depends on. dbt's own partial parse cannot be
-# reused across warehouses: its state check compares the profile's connection keys (the
-# warehouse path among them) and every --vars value. A command-line run parses once anyway; a
-# process that exports many times (the test suite, a notebook) parses once.
+# The project parsed once and reused by later builds (dbtRunner(manifest=...), dbt's
+# programmatic interface), keyed by what the parse depends on: in this process, and across
+# processes through a pickle of the parsed manifest in the project's target/parse-cache/.
+# dbt's own partial parse cannot be reused across warehouses: its state check compares the
+# profile's connection keys (the warehouse path among them) and every --vars value, and even
+# when nothing changed it takes ~2.8 s to load and check on the sample's project, where
+# unpickling the manifest takes ~0.2 s (docs/performance.md).
 #
 # The vars are not in the key: models and tests read them when they are compiled, at run time,
 # with this run's values. The one exception is the DuckDB framing model's config, which dbt
@@ -192,10 +199,14 @@ def _parsed_manifest(common, project, paths, variables, callbacks):
     )
     manifest = _PARSED.get(key)
     if manifest is None:
-        parsed = dbtRunner(callbacks=callbacks).invoke(["parse", *common])
-        if not parsed.success or parsed.result is None:
-            return parsed
-        manifest = parsed.result
+        cache = _parse_cache_file(project, key)
+        manifest = _read_parse_cache(cache)
+        if manifest is None:
+            parsed = dbtRunner(callbacks=callbacks).invoke(["parse", *common])
+            if not parsed.success or parsed.result is None:
+                return parsed
+            manifest = parsed.result
+            _write_parse_cache(cache, manifest)
         _PARSED.clear()  # one parse kept: a process rarely goes back to another
         _PARSED[key] = manifest
     for node in manifest.nodes.values():
@@ -203,6 +214,47 @@ def _parsed_manifest(common, project, paths, variables, callbacks):
             if node.config.get(name) is not None:
                 node.config[name] = variables[name]
     return manifest
+
+
+def _parse_cache_file(project, key: tuple) -> Path:
+    """Where the parse for this key is kept: its name is a digest of the key, with the Python
+    and dbt versions whose classes the pickle holds."""
+    from importlib.metadata import version
+
+    packages = ("dbt-core", "dbt-adapters", "dbt-duckdb", "dbt-spark")
+    versions = []
+    for package in packages:
+        try:
+            versions.append(version(package))
+        except Exception:  # not installed: the key says so
+            versions.append(None)
+    digest = hashlib.sha256(repr((sys.version, versions, key)).encode()).hexdigest()[:32]
+    return Path(project) / "target" / "parse-cache" / f"{digest}.pickle"
+
+
+def _read_parse_cache(path: Path):
+    """The manifest kept at `path`, or None when there is none or it cannot be read (then
+    the project is parsed, as without the cache)."""
+    try:
+        with open(path, "rb") as file:
+            return pickle.load(file)
+    except Exception:
+        return None
+
+
+def _write_parse_cache(path: Path, manifest) -> None:
+    """Keep the parse for the next process: written whole then renamed, so a concurrent
+    reader sees the old file or the new one; a key unused for an hour is removed. A cache that
+    cannot be written (a read-only checkout) costs the next process a parse, nothing else."""
+    with contextlib.suppress(Exception):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as file:
+            pickle.dump(manifest, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        for other in path.parent.glob("*.pickle"):
+            if other != path and time.time() - other.stat().st_mtime > 3600:
+                other.unlink(missing_ok=True)
 
 
 def _release_warehouse(engine: str) -> None:

@@ -109,6 +109,30 @@ def test_the_parse_distill_reuses_depends_on_no_var_but_the_input_paths(tmp_path
     assert graphs[0] == graphs[1]
 
 
+def test_a_later_process_reuses_the_parse_until_a_project_file_changes(tmp_path):
+    """The parse is kept across processes (distill.dbt's parse cache): a second build in a new
+    process runs from it without a dbt parse; after an edit to a model the next process parses
+    again, so the edit takes effect (here: it breaks the parse)."""
+    from test_mutations import copy_project
+
+    project = copy_project(tmp_path / "project")
+    small_substrate(tmp_path)
+    env = {**os.environ, "DISTILL_PROJECT_DIR": str(project)}
+    log = tmp_path / "warehouse/.distill.duckdb.dbt-target/logs/dbt.log"
+    for number in range(2):
+        result = run_process(["build-evidence", "--quiet", *SMALL_ARGS], tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        parses = log.read_text().count('"command_name": "parse"')
+        assert parses == 1, f"process {number + 1}: {parses} dbt parses in its log"
+    assert len(list((project / "target/parse-cache").glob("*.pickle"))) == 1
+    model = project / "models/staging/stg_substrate__evidence.sql"
+    model.write_text(model.read_text() + "\n{% if %}\n")
+    result = run_process(["build-evidence", "--quiet", *SMALL_ARGS], tmp_path, env=env)
+    assert result.returncode != 0
+    assert "stg_substrate__evidence" in result.stderr, result.stderr
+    assert log.read_text().count('"command_name": "parse"') == 2
+
+
 def graph_node(node) -> tuple:
     from distill.dbt import PARSE_TIME_PATH_VARS
 
