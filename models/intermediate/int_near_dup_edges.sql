@@ -102,17 +102,26 @@ sketched as (
     from keyed
 ),
 
+{# one row per bin minimum (a select-list unnest: macros/lists.sql says why) #}
+minimum_rows as (
+    select
+        exporter,
+        row_key,
+        sketch,
+        {{ distill.unnest_list('minima') }} as minimum
+    from sketched
+),
+
 {# a bin's minimum key holds its bin (the top bits), so a band's minima identify it #}
 bands as (
     select
-        sketched.exporter,
-        sketched.row_key,
-        sketched.sketch * {{ bands_per_sketch }} + {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }} as band,
-        {{ distill.bit_xor_agg('minima.minimum') }} as band_code
-    from sketched
-    {{ distill.cross_join_unnest('sketched.minima', 'minima', 'minimum') }}
-    where {{ distill.minimum_bin('minima.minimum') }} < {{ bins }}
-    group by sketched.exporter, sketched.row_key, sketched.sketch, {{ distill.int_div(distill.minimum_bin('minima.minimum'), band_rows) }}
+        exporter,
+        row_key,
+        sketch * {{ bands_per_sketch }} + {{ distill.int_div(distill.minimum_bin('minimum'), band_rows) }} as band,
+        {{ distill.bit_xor_agg('minimum') }} as band_code
+    from minimum_rows
+    where {{ distill.minimum_bin('minimum') }} < {{ bins }}
+    group by exporter, row_key, sketch, {{ distill.int_div(distill.minimum_bin('minimum'), band_rows) }}
 ),
 
 candidates as (
