@@ -89,9 +89,9 @@
 {% macro spark__tuple_of(exprs) %}struct({{ exprs | join(', ') }}){% endmacro %}
 
 {#- Select-list: one row per entry of the list `expr` (the row's other selected columns
-  repeated), as the only set-returning expression of its select. On DuckDB cheaper than
-  cross_join_unnest when the rows are many: the lateral join carries the list into every row it
-  makes (the near-dup bands at 1M: 48.8 s against 126.1 s, docs/quality-gates.md). -#}
+  repeated), as the only set-returning expression of its select. On DuckDB it can be much
+  cheaper than cross_join_unnest's lateral join over many rows (the near-dup bands at 1M,
+  docs/quality-gates.md), not always (int_eval_matches' probes measured no faster). -#}
 {% macro unnest_list(expr) %}{{ return(adapter.dispatch('unnest_list', 'distill')(expr)) }}{% endmacro %}
 {% macro default__unnest_list(expr) %}{{ distill._unsupported('unnest_list') }}{% endmacro %}
 {% macro duckdb__unnest_list(expr) %}unnest({{ expr }}){% endmacro %}
