@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 from conftest import PROJECT, SAMPLE, run_inprocess
+from test_mutations import DBT
 
-DBT = Path(sys.executable).parent / "dbt"
 TESTS = ["rag_samples_row_rules", "quarantine_ingest_row_rules", "task_types_row_rules",
          "int_evidence_deduplicated_row_rules", "sft_samples_row_rules"]  # fmt: skip
 
