@@ -110,9 +110,16 @@ def run_distill(
         raise DistillFailed(
             f"distill export-all {stopped}:\n{err[-4000:]}", code, wall, peak_kib / 1024, work
         )
-    summary = json.loads(out)
     warehouse = Paths(Path("exports"), Path("reports"), work / DEFAULT_WAREHOUSE[engine], engine)
     results = json.loads((warehouse.dbt_target / "run_results.json").read_text())
+    return export_measures(json.loads(out), results, wall, peak_kib / 1024, work / "exports")
+
+
+def export_measures(
+    summary: dict, results: dict, wall_s: float, peak_rss_mib: float, exports: Path
+) -> dict:
+    """One export-all's figures: its `--json` summary and dbt's run_results.json, with the wall
+    time and peak RSS measured around it, and the folder it wrote."""
     phases = dict.fromkeys(PHASES, 0.0)
     for node in results["results"]:
         phases[_phase(node["unique_id"])] += node["execution_time"]
@@ -120,8 +127,8 @@ def run_distill(
     phases["receipts"] = summary["timings_ms"]["receipts"] / 1000
     build_s = summary["timings_ms"]["dbt_build"] / 1000
     return {
-        "wall_s": wall,
-        "peak_rss_mib": peak_kib / 1024,
+        "wall_s": wall_s,
+        "peak_rss_mib": peak_rss_mib,
         "phases_s": phases,
         "build_s": build_s,
         # every node's seconds by unique_id: where the time of one model or test goes
@@ -135,7 +142,7 @@ def run_distill(
         + sum(ms for key, ms in summary["write_ms_by_export"].items() if key.startswith("hf_"))
         / 1000,
         "files_s": {key: ms / 1000 for key, ms in summary["write_ms_by_export"].items()},
-        "output_mb": _folder_mb(work / "exports"),
+        "output_mb": _folder_mb(exports),
     }
 
 
@@ -547,14 +554,18 @@ def bench_engines(args: argparse.Namespace, scratch: Path, out: Path) -> int:
             runs[engine].append(run_distill(data, scratch / "work" / engine, engine))
     report = engine_report(args.runs, args.repeat, runs)
     (out / "engines.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"{args.runs:,} runs, median of {args.repeat}, export-all on each engine")
+    print_engine_report(report)
+    print(f"written {out / 'engines.json'}")
+    return 0
+
+
+def print_engine_report(report: dict) -> None:
+    print(f"{report['runs']:,} runs, median of {report['repeat']}, export-all on each engine")
     print(f"{'':<22} {'duckdb':>9} {'spark':>9} {'ratio':>7}")
     for key in ENGINE_ROWS:
         duck, spark = report["duckdb"][key], report["spark"][key]
         ratio = f"{spark / duck:.1f}x" if duck else ""
         print(f"{key:<22} {duck:>9.2f} {spark:>9.2f} {ratio:>7}")
-    print(f"written {out / 'engines.json'}")
-    return 0
 
 
 # tests_s, the data tests' nodes, is one of the phases

@@ -7,7 +7,6 @@ distill and the I/O floor on the same substrate and reports what the README says
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 import spec_oracle
 
 from tools import bench_quality
-from tools.bench import ENGINE_ROWS, FLOOR_FILES, FLOOR_STEPS, PHASES
+from tools.bench import FLOOR_FILES, FLOOR_STEPS, PHASES
 from tools.bench_quality import QUALITY_MODELS, QUALITY_TESTS
 
 ROOT = Path(__file__).resolve().parents[2]  # `python -m tools.bench` runs from the checkout
@@ -90,22 +89,6 @@ def test_bench_pairs_one_big_task_like_many_small_ones(tmp_path):
         report["one_task"]["pairing_s"] / max(report["spread"]["pairing_s"], 1e-9), 2
     )
     assert "pairing one task / spread" in done.stdout
-
-
-@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
-def test_bench_sets_spark_beside_duckdb_with_where_the_time_goes(tmp_path):
-    done, out = bench(tmp_path, "--engine", "spark", "--runs", "200")
-    report = json.loads((out / "engines.json").read_text())
-    for engine in ("duckdb", "spark"):
-        row = report[engine]
-        assert set(ENGINE_ROWS) <= set(row), engine
-        assert row["models_s"] > 0 and row["tests_s"] > 0 and row["outside_nodes_s"] > 0, engine
-        assert row["models_s"] + row["seeds_s"] + row["tests_s"] < row["wall_s"], engine
-    # the JVM and the session start outside any node: Spark spends more there than DuckDB
-    assert report["spark"]["outside_nodes_s"] > report["duckdb"]["outside_nodes_s"]
-    ratio = report["spark"]["wall_s"] / report["duckdb"]["wall_s"]
-    assert report["ratio_spark_to_duckdb"] == pytest.approx(ratio, rel=0.05)
-    assert "outside_nodes_s" in done.stdout
 
 
 def test_bench_measures_the_quality_gates_cost_recall_and_peer(tmp_path):

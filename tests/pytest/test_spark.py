@@ -17,15 +17,20 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import PROJECT, SAMPLE, evidence, run_inprocess, run_process, score, write_jsonl
 from test_bad_input import write_bad_input
 from test_mutations import MUTANTS, copy_project, mutate
+
+from distill.config import Paths
+from tools import bench
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
 
@@ -119,22 +124,46 @@ def substrate(tmp_path_factory) -> Path:
     return root
 
 
+# The export that the bench's engine table is made from (test_bench_sets_spark_beside_duckdb):
+# it prints its --json summary, and its dbt run_results.json is kept before the next export
+# overwrites it
+MEASURED = "defaults"
+
+
 def export_args(engine: str, name: str, warehouse: Path) -> list[str]:
     out = Path("out") / name / engine
-    return ["export-all", "--quiet", "--engine", engine, *INPUTS, *OPTION_SETS[name],
-            "--exports", str(out / "exports"), "--reports", str(out / "reports"),
-            "--warehouse", str(warehouse)]  # fmt: skip
+    return ["export-all", "--json" if name == MEASURED else "--quiet", "--engine", engine,
+            *INPUTS, *OPTION_SETS[name], "--exports", str(out / "exports"),
+            "--reports", str(out / "reports"), "--warehouse", str(warehouse)]  # fmt: skip
+
+
+def measured(substrate: Path, engine: str) -> dict[str, Path]:
+    """Where the measured export's summary and run_results.json are kept, per engine."""
+    return {"summary": substrate / f"{engine}-summary.json",
+            "run_results": substrate / f"{engine}-run_results.json"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def duckdb_runs(substrate, spark_child) -> dict[str, int]:
-    """The DuckDB exports, made while the Spark child works (spark_child starts it first)."""
-    codes = {}
+def duckdb_runs(substrate, spark_child) -> dict[str, dict]:
+    """The DuckDB exports, made while the Spark child works (spark_child starts it first):
+    each one's exit status and seconds."""
+    runs = {}
+    warehouse = substrate / "w.duckdb"
     for name in OPTION_SETS:
-        result = run_inprocess(export_args("duckdb", name, substrate / "w.duckdb"), substrate)
+        started = time.monotonic()
+        result = run_inprocess(export_args("duckdb", name, warehouse), substrate)
+        runs[name] = {
+            "code": result.code,
+            "seconds": time.monotonic() - started,
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
         assert result.code == 0, result.err
-        codes[name] = result.code
-    return codes
+        if name == MEASURED:
+            keep = measured(substrate, "duckdb")
+            keep["summary"].write_text(result.out)
+            shutil.copyfile(Paths(warehouse=warehouse).dbt_target / "run_results.json",
+                            keep["run_results"])  # fmt: skip
+    return runs
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +176,12 @@ def spark_child(substrate, tmp_path_factory):
                 "args": export_args("spark", name, warehouse)})
         for name in OPTION_SETS
     ]  # fmt: skip
+    keep = measured(substrate, "spark")
+    steps[list(OPTION_SETS).index(MEASURED)][1].update(
+        stdout=str(keep["summary"]),
+        copy=[[str(Paths(warehouse=warehouse).dbt_target / "run_results.json"),
+               str(keep["run_results"])]],
+    )  # fmt: skip
     steps.append(("sql", {"kind": "distill", "cwd": str(substrate), "args": [
         "sql", "--engine", "spark", "--warehouse", str(warehouse),
         "select reason, count(*) from quarantine group by 1 order by 1"]}))  # fmt: skip
@@ -335,6 +370,36 @@ def test_sql_answers_on_the_spark_warehouse(substrate, spark):
         if len(cells) == 2 and cells[1].isdigit():
             got[cells[0]] = int(cells[1])
     assert got == want, result["output"]
+
+
+def test_bench_sets_spark_beside_duckdb_with_where_the_time_goes(substrate, duckdb_runs, spark,
+                                                                capsys):  # fmt: skip
+    """The bench's engine table (`make bench BENCH_ARGS="--engine spark"`, engines.json), made
+    from this module's measured export on each engine: the Spark session here serves, instead of
+    a JVM and an export of the bench's own (five minutes of `make test`)."""
+    by_engine = {}
+    for engine, run in (("duckdb", duckdb_runs[MEASURED]), ("spark", spark[MEASURED])):
+        assert run["code"] == 0, run
+        keep = measured(substrate, engine)
+        summary = json.loads(keep["summary"].read_text())
+        results = json.loads(keep["run_results"].read_text())
+        exports = substrate / "out" / MEASURED / engine / "exports"
+        by_engine[engine] = [bench.export_measures(summary, results, run["seconds"],
+                                                   run["peak_rss_mib"], exports)]  # fmt: skip
+    report = bench.engine_report(3000, 1, by_engine)
+    for engine in ("duckdb", "spark"):
+        row = report[engine]
+        assert set(bench.ENGINE_ROWS) <= set(row), engine
+        assert row["models_s"] > 0 and row["tests_s"] > 0 and row["outside_nodes_s"] > 0, engine
+        assert row["models_s"] + row["seeds_s"] + row["tests_s"] < row["wall_s"], engine
+        assert row["writing_s"] > 0, engine
+    # the JVM and the session start outside any node: Spark spends more there than DuckDB
+    assert report["spark"]["outside_nodes_s"] > report["duckdb"]["outside_nodes_s"]
+    ratio = report["spark"]["wall_s"] / report["duckdb"]["wall_s"]
+    assert report["ratio_spark_to_duckdb"] == pytest.approx(ratio, rel=0.05)
+    bench.print_engine_report(report)
+    table = capsys.readouterr().out
+    assert "outside_nodes_s" in table and f"{report['spark']['wall_s']:>9.2f}" in table
 
 
 def test_without_java_the_spark_engine_exits_2_saying_what_to_install(tmp_path):
