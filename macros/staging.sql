@@ -3,9 +3,11 @@
   say what it is: invalid_utf8, invalid_json, not_object or object. Blank lines are skipped
   here (SPEC §3; rpt_input_files_accounted counts them) by a test of the decoded text alone.
   As a status, blank made the skip re-run the whole classification, JSON parses included, in
-  the filter DuckDB pushes down.
+  the filter DuckDB pushes down. `paths` are the JSON paths the model reads with json_types_at
+  and json_strings_at, the same list: on Spark each is looked up once per line here
+  (json_field_columns).
 #}
-{% macro non_blank_lines(input_kind) -%}
+{% macro non_blank_lines(input_kind, paths) -%}
   select
     input_file,
     input_line,
@@ -21,6 +23,9 @@
     end as raw_line
   from (
     select
+      *{{ distill.json_field_columns(paths) }}
+    from (
+    select
       *,
       case
         when line_text is null then 'invalid_utf8'
@@ -33,7 +38,11 @@
         *,
         {{ distill.json_doc_type_or_null('line_text') }} as doc_type
       from (
+        select *{{ distill.json_doc_columns('line_text') }}
+        from (
         select *{{ distill.json_parse_columns('line_text') }}
+        from (
+        select *{{ distill.json_clean_columns('line_text') }}
         from (
         {#- every line carries its '\n' (distill/lines.py), and keeps it: to JSON it is whitespace,
             and cutting it (rtrim) cost more than all the JSON parsing of a 2 KB line together -#}
@@ -47,9 +56,12 @@
         where input_kind = '{{ input_kind }}' and input_line > 0
       ) as decoded
       where line_text is null or not {{ distill.is_blank('line_text') }}
+      ) as cleaned
+      ) as parsed
       ) as parsed_text
     ) as typed
   ) as classified
+  ) as fielded
 {%- endmacro %}
 
 {#- The schema error for a line that is not a record at all. -#}

@@ -23,7 +23,7 @@
 with
 
 lines as (
-    {{ distill.non_blank_lines('evidence') }}
+    {{ distill.non_blank_lines('evidence', paths) }}
 ),
 
 parsed as (

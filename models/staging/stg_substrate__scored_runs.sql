@@ -10,7 +10,7 @@
 with
 
 lines as (
-    {{ distill.non_blank_lines('scored') }}
+    {{ distill.non_blank_lines('scored', paths) }}
 ),
 
 parsed as (
