@@ -147,7 +147,7 @@
   case
     when variant_get(json_arr, '$[0]') is not null
       and variant_get(json_arr, '$[1]') is null
-      and (instr(json_cx, ']') = 0 or try_parse_json(concat('{"k":', json_cx, '}')) is not null)
+      and (not contains(json_cx, ']') or try_parse_json(concat('{"k":', json_cx, '}')) is not null)
       then variant_get(json_arr, '$[0]')
   end
 {%- endmacro %}

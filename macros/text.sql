@@ -99,8 +99,13 @@
   '{{ inner | replace('\\', '\\\\') }}'
 {%- endmacro %}
 
-{#- True when `needle` occurs in `haystack` (a plain substring, no pattern). -#}
+{#-
+  True when `needle` occurs in `haystack` (a plain substring, no pattern). Spark's contains(),
+  not instr(): instr counts characters and compares at every byte, contains() looks for the
+  needle's first byte. The 41 literals of the secret prefilter over the 100K bench substrate's
+  evidence texts (175 MB, Spark's noop sink, second run): 38.9 s with instr, 8.9 s with contains.
+-#}
 {% macro string_contains(haystack, needle) %}{{ return(adapter.dispatch('string_contains', 'distill')(haystack, needle)) }}{% endmacro %}
 {% macro default__string_contains(haystack, needle) %}{{ distill._unsupported('string_contains') }}{% endmacro %}
 {% macro duckdb__string_contains(haystack, needle) %}contains({{ haystack }}, {{ needle }}){% endmacro %}
-{% macro spark__string_contains(haystack, needle) %}(instr({{ haystack }}, {{ needle }}) > 0){% endmacro %}
+{% macro spark__string_contains(haystack, needle) %}contains({{ haystack }}, {{ needle }}){% endmacro %}
