@@ -155,6 +155,8 @@ def duckdb_runs(substrate, spark_child) -> dict[str, dict]:
         runs[name] = {
             "code": result.code,
             "seconds": time.monotonic() - started,
+            # this worker's peak so far, not the export's alone: the table prints it, no test
+            # reads it
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
         assert result.code == 0, result.err
@@ -377,7 +379,7 @@ def test_bench_sets_spark_beside_duckdb_with_where_the_time_goes(substrate, duck
     """The bench's engine table (`make bench BENCH_ARGS="--engine spark"`, engines.json), made
     from this module's measured export on each engine: the Spark session here serves, instead of
     a JVM and an export of the bench's own (five minutes of `make test`)."""
-    by_engine = {}
+    by_engine, scored_runs = {}, set()
     for engine, run in (("duckdb", duckdb_runs[MEASURED]), ("spark", spark[MEASURED])):
         assert run["code"] == 0, run
         keep = measured(substrate, engine)
@@ -386,7 +388,10 @@ def test_bench_sets_spark_beside_duckdb_with_where_the_time_goes(substrate, duck
         exports = substrate / "out" / MEASURED / engine / "exports"
         by_engine[engine] = [bench.export_measures(summary, results, run["seconds"],
                                                    run["peak_rss_mib"], exports)]  # fmt: skip
-    report = bench.engine_report(3000, 1, by_engine)
+        score = next(r for r in summary["receipts"] if r["stage"] == "score")
+        scored_runs.add(score["record_counts"]["runs"])
+    assert len(scored_runs) == 1, scored_runs  # both engines measured the same input
+    report = bench.engine_report(scored_runs.pop(), 1, by_engine)
     for engine in ("duckdb", "spark"):
         row = report[engine]
         assert set(bench.ENGINE_ROWS) <= set(row), engine
@@ -399,7 +404,8 @@ def test_bench_sets_spark_beside_duckdb_with_where_the_time_goes(substrate, duck
     assert report["ratio_spark_to_duckdb"] == pytest.approx(ratio, rel=0.05)
     bench.print_engine_report(report)
     table = capsys.readouterr().out
-    assert "outside_nodes_s" in table and f"{report['spark']['wall_s']:>9.2f}" in table
+    assert f"{report['runs']:,} runs" in table and "outside_nodes_s" in table
+    assert f"{report['spark']['wall_s']:>9.2f}" in table
 
 
 def test_without_java_the_spark_engine_exits_2_saying_what_to_install(tmp_path):
