@@ -181,6 +181,9 @@
   model into Spark's noop sink, second run) took 57.9 s with the classifier in one select, 46.0 s
   in three. DuckDB reads its JSON directly and adds none.
 -#}
+{#- the objects whose keys json_keys_found lists, in its order -#}
+{% macro _spark_key_paths() %}{{ return(['$', '$.provenance', '$.context']) }}{% endmacro %}
+
 {% macro json_clean_columns(expr) %}{{ return(adapter.dispatch('json_clean_columns', 'distill')(expr)) }}{% endmacro %}
 {% macro default__json_clean_columns(expr) %}{{ distill._unsupported('json_clean_columns') }}{% endmacro %}
 {% macro duckdb__json_clean_columns(expr) %}{% endmacro %}
@@ -193,7 +196,7 @@
 {% macro duckdb__json_parse_columns(expr) %}{% endmacro %}
 {% macro spark__json_parse_columns(expr) -%}
   , case when not ({{ expr }} rlike '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]') then try_parse_json(concat('[', json_cx, ']')) end as json_arr,
-  array({% for p in ['$', '$.provenance', '$.context'] %}{{ distill._spark_json_keys('json_cx', p) }}{% if not loop.last %}, {% endif %}{% endfor %}) as json_keys_found
+  array({% for p in distill._spark_key_paths() %}{{ distill._spark_json_keys('json_cx', p) }}{% if not loop.last %}, {% endif %}{% endfor %}) as json_keys_found
 {%- endmacro %}
 
 {% macro json_doc_columns(expr) %}{{ return(adapter.dispatch('json_doc_columns', 'distill')(expr)) }}{% endmacro %}
@@ -225,7 +228,7 @@
 
 {#- the keys at the three paths json_keys_found holds are read from it -#}
 {% macro spark__json_keys_at(expr, paths) -%}
-  {%- set found = ['$', '$.provenance', '$.context'] -%}
+  {%- set found = distill._spark_key_paths() -%}
   array({% for p in paths %}
     {%- if p in found %}json_keys_found[{{ found.index(p) }}]{% else %}{{ distill._spark_json_keys('json_cx', p) }}{% endif %}
     {%- if not loop.last %}, {% endif %}{% endfor %})
@@ -234,7 +237,7 @@
 {#- true when the record, its provenance or its context holds a key twice (SPEC §2.5), from
     their three key lists -#}
 {% macro _spark_json_has_dup(key_lists) -%}
-  ({%- for i in range(3) %}
+  ({%- for i in range(distill._spark_key_paths() | length) %}
     coalesce(size(array_distinct({{ key_lists }}[{{ i }}])) < size({{ key_lists }}[{{ i }}]), false)
     {%- if not loop.last %} or{% endif %}
   {%- endfor %})
