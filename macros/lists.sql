@@ -143,6 +143,18 @@
 {% macro duckdb__list_intersect(a, b) %}list_intersect({{ a }}, {{ b }}){% endmacro %}
 {% macro spark__list_intersect(a, b) %}array_intersect({{ a }}, {{ b }}){% endmacro %}
 
+{#-
+  The distinct entries of a list sorted in ascending order, in that order: each entry unlike
+  the one before it. `sorted` must be a column (DuckDB reads the previous entry by index). On
+  DuckDB this is twice as fast as list_sort(list_distinct(...)): 28M shingle codes of 100K runs
+  took 3.7 s sorted then filtered, 7.3 s hashed into distinct lists then sorted (the same lists;
+  docs/performance-history.md). Spark's array_distinct keeps first occurrences in order.
+-#}
+{% macro sorted_distinct(sorted) %}{{ return(adapter.dispatch('sorted_distinct', 'distill')(sorted)) }}{% endmacro %}
+{% macro default__sorted_distinct(sorted) %}{{ distill._unsupported('sorted_distinct') }}{% endmacro %}
+{% macro duckdb__sorted_distinct(sorted) %}list_filter({{ sorted }}, lambda entry, i: i = 1 or entry <> {{ sorted }}[i - 1]){% endmacro %}
+{% macro spark__sorted_distinct(sorted) %}array_distinct({{ sorted }}){% endmacro %}
+
 {#- A list's entries in ascending order. -#}
 {% macro list_sort(expr) %}{{ return(adapter.dispatch('list_sort', 'distill')(expr)) }}{% endmacro %}
 {% macro default__list_sort(expr) %}{{ distill._unsupported('list_sort') }}{% endmacro %}

@@ -70,14 +70,23 @@ coded as (
     from tokenized
 ),
 
+{# sorted with repeats, then each code unlike the one before it (sorted_distinct says why) #}
 shingled as (
     select
         exporter,
         id,
-        {{ distill.list_sort(distill.list_distinct(
+        {{ distill.list_sort(
             "case when " ~ distill.list_len('tokens') ~ " < 5 then " ~ distill.list_of([distill.whole_code('tokens')])
-            ~ " else " ~ distill.window_codes('token_codes', 5) ~ " end")) }} as codes
+            ~ " else " ~ distill.window_codes('token_codes', 5) ~ " end") }} as sorted_codes
     from coded
+),
+
+distinct_codes as (
+    select
+        exporter,
+        id,
+        {{ distill.sorted_distinct('sorted_codes') }} as codes
+    from shingled
 ),
 
 final as (
@@ -88,7 +97,7 @@ final as (
         {{ distill.list_len('codes') }} as shingle_count,
         {{ distill.hash64('codes') }} as set_code,
         codes
-    from shingled
+    from distinct_codes
 )
 
 select * from final

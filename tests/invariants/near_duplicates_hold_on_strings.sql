@@ -89,8 +89,7 @@ shingled as (
         highest_similarity,
         {{ distill.list_distinct(
             "case when " ~ distill.list_len('tokens') ~ " < 5 then " ~ distill.list_of([distill.list_join('tokens', "' '")])
-            ~ " else " ~ distill.list_transform(distill.int_range('0', distill.list_len('tokens') ~ ' - 4'), 'i',
-                distill.list_join(distill.list_slice('tokens', 'i', '5'), "' '")) ~ " end") }} as shingles
+            ~ " else " ~ distill.window_texts('tokens', 5) ~ " end") }} as shingles
     from tokenized
 ),
 
