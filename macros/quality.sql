@@ -75,22 +75,23 @@
 {%- endmacro %}
 
 {#-
-  The hash codes of every k-window of a list of token codes (k consecutive tokens), in order;
-  empty when the list has fewer than k. A window's code is the engine's 64-bit hash of its k
+  The hash codes of every k-window of a list of token codes (k consecutive tokens), in order,
+  or of every `step`-th one (those starting at 0, step, 2 step, ...); empty when the list has
+  fewer than k. A window's code is the engine's 64-bit hash of its k
   token codes: equal windows have equal codes on one engine, so a join on codes finds every
   equal window; the codes differ between engines, and every use verifies or states what a
   collision would do. Hashing integers, each token hashed once, is about twice as fast as
   hashing k strings per window. `codes` must be a column: the lambda repeats it k times.
 -#}
-{% macro window_codes(codes, k) %}{{ return(adapter.dispatch('window_codes', 'distill')(codes, k)) }}{% endmacro %}
-{% macro default__window_codes(codes, k) %}{{ distill._unsupported('window_codes') }}{% endmacro %}
-{% macro duckdb__window_codes(codes, k) -%}
-  list_transform(range(0, greatest(len({{ codes }}) - {{ k - 1 }}, 0)),
+{% macro window_codes(codes, k, step=1) %}{{ return(adapter.dispatch('window_codes', 'distill')(codes, k, step)) }}{% endmacro %}
+{% macro default__window_codes(codes, k, step=1) %}{{ distill._unsupported('window_codes') }}{% endmacro %}
+{% macro duckdb__window_codes(codes, k, step=1) -%}
+  list_transform(range(0, greatest(len({{ codes }}) - {{ k - 1 }}, 0){% if step != 1 %}, {{ step }}{% endif %}),
     lambda i: hash({% for j in range(1, k + 1) %}{{ codes }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
-{% macro spark__window_codes(codes, k) -%}
+{% macro spark__window_codes(codes, k, step=1) -%}
   case when size({{ codes }}) >= {{ k }} then
-    transform(sequence(0, size({{ codes }}) - {{ k }}),
+    transform(sequence(0, size({{ codes }}) - {{ k }}{% if step != 1 %}, {{ step }}{% endif %}),
       i -> xxhash64({% for j in range(k) %}{{ codes }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
   else array() end
 {%- endmacro %}
@@ -113,6 +114,19 @@
       i -> concat_ws(' ', {% for j in range(k) %}{{ tokens }}[i + {{ j }}]{% if not loop.last %}, {% endif %}{% endfor %}))
   else array() end
 {%- endmacro %}
+
+{#-
+  How int_eval_matches probes a field for the eval set's protected sequences: the codes of its
+  windows of `width` tokens starting at every `step`-th token, joined to every such window of
+  every sequence (int_eval_sequences' anchor_codes). Exact while width + step - 1 <= 8, the
+  fewest tokens a protected sequence has: a sequence of n >= 8 tokens at token p of a field holds
+  n - width + 1 >= step windows, starting at p, p + 1, ..., so one of them starts at a multiple
+  of `step`, which the field probes. A hit is then verified on the token strings. 8-windows at
+  every token (width 8, step 1) probed 29M windows of the 100K planted substrate's fields;
+  6-windows at every third token probe a third of them, for 3% more hits to verify
+  (docs/quality-gates.md).
+-#}
+{% macro eval_probe() %}{{ return({'width': 6, 'step': 3}) }}{% endmacro %}
 
 {#- The code of a whole token list as one window (a row with fewer than 5 tokens, SPEC §4.3). -#}
 {% macro whole_code(tokens) -%}

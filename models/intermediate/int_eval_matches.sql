@@ -6,16 +6,30 @@
   record with a contaminated field; each field's column is the message part naming the eval
   line and quoting the shared window (at most 200 code points), null when the field is clean.
 
-  Exact: every 8-window of a field is probed by its hash code against the sequences' anchors
-  (equal windows have equal codes, so no sequence is missed), and every hit is verified on the
-  token strings (a collision of codes adds nothing). Empty unless --eval-set is given.
+  Exact: a field's windows at every probed place (eval_probe) are joined by hash code to every
+  such window of every sequence; a sequence the field holds has one of its windows at a probed
+  place, and equal windows have equal codes, so no sequence is missed. Every hit is verified on
+  the token strings (a collision of codes adds nothing). Empty unless --eval-set is given.
 #}
 {%- set eval_on = distill.eval_gate_on() %}
+{%- set probe = distill.eval_probe() %}
 
 with
 
 sequences as (
     select * from {{ ref('int_eval_sequences') }}
+),
+
+{# one row per window of a sequence that a probe can meet (a select-list unnest) #}
+anchors as (
+    select
+        eval_file,
+        eval_line,
+        text_index,
+        window_start,
+        sequence,
+        {{ distill.unnest_list('anchor_codes') }} as anchor_code
+    from sequences
 ),
 
 scored as (
@@ -84,12 +98,12 @@ coded as (
     from tokenized
 ),
 
-{# the hash codes of every 8-window of every field; the tokens themselves are not kept #}
+{# the hash codes of the windows at every probed place of every field; the tokens are not kept #}
 windowed as (
     select
         line_id,
         field,
-        {{ distill.window_codes('token_codes', 8) }} as codes
+        {{ distill.window_codes('token_codes', probe.width, probe.step) }} as codes
     from coded
 ),
 
@@ -106,14 +120,14 @@ hits as (
     select distinct
         probes.line_id,
         probes.field,
-        sequences.eval_file,
-        sequences.eval_line,
-        sequences.text_index,
-        sequences.window_start,
-        sequences.sequence
+        anchors.eval_file,
+        anchors.eval_line,
+        anchors.text_index,
+        anchors.window_start,
+        anchors.sequence
     from probes
-    inner join sequences
-        on probes.code = sequences.anchor_code
+    inner join anchors
+        on probes.code = anchors.anchor_code
 ),
 
 {# a hit's field read again from the staged record (not from `fields`: a CTE read twice is
