@@ -155,6 +155,17 @@
 {% macro duckdb__sorted_distinct(sorted) %}list_filter({{ sorted }}, lambda entry, i: i = 1 or entry <> {{ sorted }}[i - 1]){% endmacro %}
 {% macro spark__sorted_distinct(sorted) %}array_distinct({{ sorted }}){% endmacro %}
 
+{#-
+  How many entries two lists of distinct entries share. On DuckDB it is |a| + |b| - |a ∪ b|,
+  the union one list_distinct of both: on 150,000 of the 1M planted substrate's near-dup
+  candidates (about 200 codes a side), 6.05 s against 7.95 s for len(list_intersect(a, b)), the
+  same counts. Entries must be distinct within each list.
+-#}
+{% macro shared_count(a, b) %}{{ return(adapter.dispatch('shared_count', 'distill')(a, b)) }}{% endmacro %}
+{% macro default__shared_count(a, b) %}{{ distill._unsupported('shared_count') }}{% endmacro %}
+{% macro duckdb__shared_count(a, b) %}len({{ a }}) + len({{ b }}) - len(list_distinct(list_concat({{ a }}, {{ b }}))){% endmacro %}
+{% macro spark__shared_count(a, b) %}size(array_intersect({{ a }}, {{ b }})){% endmacro %}
+
 {#- A list's entries in ascending order. -#}
 {% macro list_sort(expr) %}{{ return(adapter.dispatch('list_sort', 'distill')(expr)) }}{% endmacro %}
 {% macro default__list_sort(expr) %}{{ distill._unsupported('list_sort') }}{% endmacro %}

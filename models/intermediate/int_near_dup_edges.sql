@@ -142,7 +142,7 @@ sized as (
         candidates.key_a,
         candidates.key_b,
         a.shingle_count + b.shingle_count as count_sum,
-        {{ distill.list_len(distill.list_intersect('a.codes', 'b.codes')) }} as shared
+        {{ distill.shared_count('a.codes', 'b.codes') }} as shared
     from candidates
     inner join distinct_sets as a
         on candidates.key_a = a.row_key
