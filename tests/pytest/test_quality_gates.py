@@ -157,6 +157,34 @@ def test_eval_items_are_refused_in_the_fields_each_exporter_checks(tmp_path):
     assert "eval_contaminated" in (out / "reports/latest.md").read_text()
 
 
+def test_an_eval_item_is_refused_wherever_it_sits_in_a_field(tmp_path):
+    """The eval gate probes a field's windows at some places only (macros/quality.sql,
+    eval_probe): every protected sequence must still be met, after any number of tokens. The
+    shortest (8 tokens, protected whole) and a 13-window of a longer item, after 0 to 8 others."""
+    root = tmp_path
+    short_item = "alpha beta gamma delta epsilon zeta eta theta"
+    long_item = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    write_jsonl(root / "evals/items.jsonl", [{"q": short_item}, {"q": long_item}])
+    filler = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit"]
+    window = " ".join(long_item.split()[1:14])  # the 13-window from its second token
+    runs = {}
+    for offset in range(len(filler) + 1):
+        lead = " ".join(filler[:offset])
+        for name, held in (("short", short_item), ("long", window)):
+            run_id = f"{name}-{offset}"
+            runs[run_id] = evidence(run_id, text=f"{lead} {held} and so on")
+    write_jsonl(root / "in/evidence.jsonl", list(runs.values()))
+    write_jsonl(root / "in/scored.jsonl", [score(r, "accepted") for r in runs])
+    write_manifest(root / "in/manifest.txt")
+    result, out = run_gates(root, "offsets", SMALL_ARGS, "--eval-set", "evals/items.jsonl")
+    assert result.code == 0, result.err
+    rag = reasons(out / "exports", "rag")
+    assert {run: rag.get(run, ("exported",))[0] for run in runs} == dict.fromkeys(
+        runs, "eval_contaminated"
+    )
+    assert rag["long-5"][1] == [f'text contains eval item evals/items.jsonl:2 "{window}"']
+
+
 def test_a_plain_text_eval_file_protects_each_non_blank_line(tmp_path):
     root = tmp_path
     eval_case(root)
