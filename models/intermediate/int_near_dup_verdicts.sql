@@ -90,7 +90,7 @@ counted as (
         exporter,
         id_a,
         id_b,
-        {{ distill.list_len(distill.list_intersect('codes_a', 'codes_b')) }} as shared,
+        {{ distill.shared_count('codes_a', 'codes_b') }} as shared,
         count_sum
     from open_pairs
 ),
