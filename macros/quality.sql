@@ -25,25 +25,54 @@
 {%- endmacro %}
 
 {#-
-  The LSH banding of the near-dup sketches for threshold T: (rows per band, bands per sketch).
-  There are near_dup_sketches() one-permutation MinHash sketches of 128 bins each; a pair shares
-  a band with probability at least 1 - (1 - J^r)^b over all b bands of all sketches (a bin empty
-  in both rows matches). r is the largest that still finds a pair at J = T + 0.05 with
-  probability 0.999: fewer candidates, the same recall target. Two sketches of 128 bins rather
-  than one of 256: a set has about 250 codes, and a 256-bin sketch of it leaves a third of its
-  bins empty, which two unrelated rows would agree on (docs/quality-gates.md).
+  The LSH banding of the near-dup sketches for threshold T: (rows per band r, bands per sketch,
+  bands to agree on m). There are near_dup_sketches() one-permutation MinHash sketches of 128
+  bins each, b bands of r bins over all of them; a pair is a candidate when its rows agree on at
+  least m bands (a bin empty in both rows agrees). A pair of Jaccard J agrees on a band with
+  probability J^r, so it is found with probability P(X >= m), X binomial over b bands.
+  Of the (r, m), m <= 3, that find a pair at J = T + 0.05 with probability 0.999 and one at J = T
+  at least as often as the best of one band (m = 1, r the largest), the one that finds fewest
+  pairs at J = T - 0.2: the candidates are mostly pairs well below T, each one verified at a
+  cost. At T 0.8 that is 36 bands of 7 to agree on 3 instead of 28 of 9 on 1: 583K candidates
+  instead of 1.41M at 1M runs, more edges found (docs/quality-gates.md). At T 0.6 and below it
+  is still one band of 4 or 3. Two sketches of 128 bins rather than one of 256: a set has about
+  250 codes, and a 256-bin sketch of it leaves a third of its bins empty, which two unrelated
+  rows would agree on (docs/quality-gates.md).
 -#}
 {% macro near_dup_sketches() %}{{ return(2) }}{% endmacro %}
 {% macro near_dup_banding() -%}
   {%- set t = near_dup_threshold() -%}
-  {%- set j = [t[0] / t[1] + 0.05, 1.0] | min -%}
+  {%- set low = [t[0] / t[1] - 0.2, 0.0] | max -%}
   {%- set sketches = near_dup_sketches() -%}
-  {%- set ns = namespace(rows=1) -%}
+  {%- set at_t = namespace(rows=1) -%}
   {%- for r in range(1, 17) -%}
-    {%- set bands = sketches * (128 // r) -%}
-    {%- if 1 - (1 - j ** r) ** bands >= 0.999 %}{% set ns.rows = r %}{% endif -%}
+    {%- if distill.band_agreement(sketches * (128 // r), r, 1, [t[0] / t[1] + 0.05, 1.0] | min) >= 0.999 %}{% set at_t.rows = r %}{% endif -%}
   {%- endfor -%}
-  {{- return([ns.rows, 128 // ns.rows]) -}}
+  {%- set one_band = distill.band_agreement(sketches * (128 // at_t.rows), at_t.rows, 1, t[0] / t[1]) -%}
+  {%- set ns = namespace(rows=at_t.rows, agree=1, low=distill.band_agreement(sketches * (128 // at_t.rows), at_t.rows, 1, low)) -%}
+  {%- for m in range(2, 4) -%}
+    {%- for r in range(1, 17) -%}
+      {%- set bands = sketches * (128 // r) -%}
+      {%- if distill.band_agreement(bands, r, m, [t[0] / t[1] + 0.05, 1.0] | min) >= 0.999
+          and distill.band_agreement(bands, r, m, t[0] / t[1]) >= one_band
+          and distill.band_agreement(bands, r, m, low) < ns.low -%}
+        {%- set ns.rows = r %}{% set ns.agree = m %}{% set ns.low = distill.band_agreement(bands, r, m, low) -%}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {{- return([ns.rows, 128 // ns.rows, ns.agree]) -}}
+{%- endmacro %}
+
+{#- The probability that a pair of Jaccard j agrees on at least m of b bands of r bins: 1 - P(X < m),
+    X binomial (b, j^r). -#}
+{% macro band_agreement(b, r, m, j) -%}
+  {%- set p = j ** r -%}
+  {%- set ns = namespace(term=(1 - p) ** b, below=0.0) -%}
+  {%- for k in range(m) -%}
+    {%- set ns.below = ns.below + ns.term -%}
+    {%- if p < 1 %}{% set ns.term = ns.term * (b - k) / (k + 1) * p / (1 - p) %}{% endif -%}
+  {%- endfor -%}
+  {{- return(1 - ns.below) -}}
 {%- endmacro %}
 
 {#- SPEC §4.3 token characters: neither whitespace (§2) nor ASCII punctuation. -#}
@@ -182,28 +211,45 @@
 {% macro spark__json_string_decode(expr) %}from_json(concat('[', {{ expr }}, ']'), 'array<string>')[0]{% endmacro %}
 
 {#-
-  The near-dup sketches (one-permutation MinHash, 128 bins each), in two steps.
-  bin_keys: each code of a set as a sortable key `bin * 2^56 + (order >>> 8)`, sorted, so a
-  bin's keys are together and ordered by their codes' order value, one fixed order for every
-  row, which is all MinHash asks of it. Sketch s takes its bin from the code's bits 7s to 7s + 6
-  (sketch 0: code mod 128) and its order from the code xor a constant of its own (sketch 0: the
-  code), so the sketches' bins and minima are independent of each other's for hash codes.
-  bin_minima: the first key of each bin, in bin order (`keys` must be a column: the lambda reads
-  its previous entry).
+  The near-dup sketches (one-permutation MinHash, 128 bins each). Every sketch gives each set
+  its bin minima as keys `bin * 2^56 + order`, order < 2^56, the first key of each bin, so a
+  key holds its bin (minimum_bin) and two rows agree on a bin when their keys are equal.
+  Sketch 0 needs no sort (sorted_code_minima): its bin is the code's top 7 bits and its order
+  the code's other bits, so a set's sorted codes (int_near_dup_sets keeps them sorted) are
+  already in bin order, each bin's smallest first.
+  Sketch s >= 1 (bin_keys, then bin_minima): each code as the key of its bin, the code's bits
+  7s to 7s + 6, and of its order, the code xor a constant of the sketch's own, the top 56 bits
+  of that; sorted, so a bin's keys are together in that order; then the first key of each bin.
+  One fixed order per sketch for every row is all MinHash asks of it, and each sketch takes its
+  bins from other bits of the code than the others, so their minima are independent of each
+  other's for hash codes. `keys` and `codes` must be columns: the lambdas read the previous entry.
 -#}
+{% macro sorted_code_minima(codes) %}{{ return(adapter.dispatch('sorted_code_minima', 'distill')(codes)) }}{% endmacro %}
+{% macro default__sorted_code_minima(codes) %}{{ distill._unsupported('sorted_code_minima') }}{% endmacro %}
+{#- DuckDB's hash codes are unsigned: the top 7 bits are `c >> 57`, ascending with the code. -#}
+{% macro duckdb__sorted_code_minima(codes) -%}
+  list_transform(
+    list_filter({{ codes }}, lambda c, i: i = 1 or (c >> 57) <> ({{ codes }}[greatest(i - 1, 1)] >> 57)),
+    lambda c: ((c >> 57) << 56) | ((c & 144115188075855871) >> 1))
+{%- endmacro %}
+{#- Spark's are signed and sorted so: codes with the top bit set come first, but each bin (the
+    top 7 bits, unsigned) is still one run, ordered by the code's other bits. The previous entry
+    from zip_with (spark__bin_minima says why). -#}
+{% macro spark__sorted_code_minima(codes) -%}
+  transform(
+    filter(zip_with({{ codes }}, concat(array(cast(null as bigint)), {{ codes }}), (c, prev) -> case when prev is null or shiftrightunsigned(c, 57) <> shiftrightunsigned(prev, 57) then c end), c -> c is not null),
+    c -> shiftleft(shiftrightunsigned(c, 57), 56) | shiftright(c & 144115188075855871L, 1))
+{%- endmacro %}
+
 {% macro bin_keys(codes, sketch) %}{{ return(adapter.dispatch('bin_keys', 'distill')(codes, sketch)) }}{% endmacro %}
 {% macro default__bin_keys(codes, sketch) %}{{ distill._unsupported('bin_keys') }}{% endmacro %}
 {% macro duckdb__bin_keys(codes, sketch) -%}
-  {%- set bin = 'c % 128' if sketch == 0 else '(c >> ' ~ 7 * sketch ~ ') % 128' -%}
-  {%- set order = 'c' if sketch == 0 else 'xor(c, ' ~ distill.sketch_salt(sketch) ~ ')' -%}
-  list_sort(list_transform({{ codes }}, lambda c: (({{ bin }}) << 56) | ({{ order }} >> 8)))
+  list_sort(list_transform({{ codes }}, lambda c: (((c >> {{ 7 * sketch }}) % 128) << 56) | (xor(c, {{ distill.sketch_salt(sketch) }}) >> 8)))
 {%- endmacro %}
 {% macro spark__bin_keys(codes, sketch) -%}
-  {%- set bin = 'pmod(c, 128)' if sketch == 0 else 'pmod(shiftrightunsigned(c, ' ~ 7 * sketch ~ '), 128)' -%}
-  {%- set order = 'c' if sketch == 0 else '(c ^ ' ~ distill.sketch_salt(sketch) ~ 'L)' -%}
-  array_sort(transform({{ codes }}, c -> shiftleft({{ bin }}, 56) | shiftrightunsigned({{ order }}, 8)))
+  array_sort(transform({{ codes }}, c -> shiftleft(pmod(shiftrightunsigned(c, {{ 7 * sketch }}), 128), 56) | shiftrightunsigned(c ^ {{ distill.sketch_salt(sketch) }}L, 8)))
 {%- endmacro %}
-{#- The constant sketch s xors its codes with for its order (0 for sketch 0). -#}
+{#- The constant sketch s xors its codes with for its order. -#}
 {% macro sketch_salt(sketch) %}{{ return(sketch * 1540483477) }}{% endmacro %}
 
 {% macro bin_minima(keys) %}{{ return(adapter.dispatch('bin_minima', 'distill')(keys)) }}{% endmacro %}

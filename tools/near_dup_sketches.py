@@ -1,5 +1,7 @@
 """Measure the near-dup gate's candidate steps on a DuckDB warehouse that an export with --near-dup
-built: one 128-bin MinHash sketch against two (docs/quality-gates.md, "two sketches").
+built: one 128-bin MinHash sketch against two (docs/quality-gates.md, "two sketches"), and
+two sketches whose pairs agree on one band against the model's banding, which may ask for up
+to three (docs/quality-gates.md, "three bands of seven").
 
     python -m tools.near_dup_sketches WAREHOUSE.duckdb NUM DEN [--prefix-stats]
 
@@ -8,8 +10,9 @@ distinct sets of `int_near_dup_edges` (its compiled CTEs, from the dbt target fo
 warehouse) into a scratch DuckDB file beside it, then for each sketching, step by step as tables:
 the bands, the candidate pairs, the pairs the size filter leaves, the verified edges, with the
 seconds each took; then the edges only one of them finds, with their Jaccard range. The bands
-are r bins each, r the largest that finds a pair at J = T + 0.05 with probability 0.999, as
-`macros/quality.sql` picks it. With --prefix-stats, the size of the exact prefix join
+are r bins each, and a pair must agree on m of them, as `macros/quality.sql` picks r and m
+(with m = 1: r the largest that finds a pair at J = T + 0.05 with probability 0.999).
+With --prefix-stats, the size of the exact prefix join
 (tools/near_dup_prefix.py) without running it: the codes' frequencies, the prefix entries, and
 the sum over prefix codes of k(k - 1)/2 matches. DuckDB is capped as distill caps it
 (DISTILL_MEMORY_LIMIT, 3 GB) and its spill at DISTILL_MAX_TEMP (12 GB).
@@ -20,6 +23,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from math import comb
 from pathlib import Path
 
 import duckdb
@@ -27,24 +31,40 @@ import duckdb
 SALT = 1540483477  # macros/quality.sql sketch_salt(1)
 
 
-def banding(num: int, den: int, sketches: int) -> tuple[int, int]:
-    """(rows per band, bands per sketch), as macros/quality.sql near_dup_banding."""
-    j = min(num / den + 0.05, 1.0)
-    rows = 1
-    for r in range(1, 17):
-        if 1 - (1 - j**r) ** (sketches * (128 // r)) >= 0.999:
-            rows = r
-    return rows, 128 // rows
+def agreement(bands: int, rows: int, agree: int, j: float) -> float:
+    """P(a pair of Jaccard j agrees on at least `agree` of `bands` bands of `rows` bins)."""
+    p = j**rows
+    return 1 - sum(comb(bands, k) * p**k * (1 - p) ** (bands - k) for k in range(agree))
+
+
+def banding(num: int, den: int, sketches: int, most_agree: int) -> tuple[int, int, int]:
+    """(rows per band, bands per sketch, bands to agree on), as macros/quality.sql
+    near_dup_banding picks them, with at most `most_agree` bands to agree on."""
+    t = num / den
+    high, low = min(t + 0.05, 1.0), max(t - 0.2, 0.0)
+    rows = max(r for r in range(1, 17) if agreement(sketches * (128 // r), r, 1, high) >= 0.999)
+    best = (agreement(sketches * (128 // rows), rows, 1, low), rows, 1)
+    at_t = agreement(sketches * (128 // rows), rows, 1, t)
+    for agree in range(2, most_agree + 1):
+        for r in range(1, 17):
+            b = sketches * (128 // r)
+            if agreement(b, r, agree, high) >= 0.999 and agreement(b, r, agree, t) >= at_t:
+                best = min(best, (agreement(b, r, agree, low), r, agree))
+    return best[1], 128 // best[1], best[2]
 
 
 def sketch_minima(sketch: int) -> str:
-    """One sketch's bin minima per distinct set, unnested (the model's bin_keys and bin_minima)."""
-    bin_ = "c % 128" if sketch == 0 else f"(c >> {7 * sketch}) % 128"
-    order = "c" if sketch == 0 else f"xor(c, {SALT * sketch})"
+    """One sketch's bin minima per distinct set, unnested (the model's sorted_code_minima for
+    sketch 0, bin_keys and bin_minima for the others)."""
+    if sketch == 0:
+        return """select exporter, row_key, 0 as sketch, unnest(list_transform(list_filter(codes,
+            lambda c, i: i = 1 or (c >> 57) <> (codes[greatest(i - 1, 1)] >> 57)),
+            lambda c: ((c >> 57) << 56) | ((c & 144115188075855871) >> 1))) as m
+          from ds"""
     return f"""select exporter, row_key, {sketch} as sketch, unnest(list_filter(k,
         lambda x, i: i = 1 or (x >> 56) <> (k[greatest(i - 1, 1)] >> 56))) as m
-      from (select exporter, row_key,
-        list_sort(list_transform(codes, lambda c: (({bin_}) << 56) | ({order} >> 8))) as k
+      from (select exporter, row_key, list_sort(list_transform(codes,
+        lambda c: (((c >> {7 * sketch}) % 128) << 56) | (xor(c, {SALT * sketch}) >> 8))) as k
         from ds)"""
 
 
@@ -61,9 +81,12 @@ class Steps:
         return seconds
 
 
-def sketching(steps: Steps, name: str, sketches: int, num: int, den: int) -> None:
-    rows, bands = banding(num, den, sketches)
-    print(f"{name}: {sketches} sketch(es) of 128 bins, {sketches * bands} bands of {rows}")
+def sketching(steps: Steps, name: str, sketches: int, most_agree: int, num: int, den: int) -> None:
+    rows, bands, agree = banding(num, den, sketches, most_agree)
+    print(
+        f"{name}: {sketches} sketch(es) of 128 bins,"
+        f" {sketches * bands} bands of {rows}, {agree} to agree on"
+    )
     minima = " union all ".join(sketch_minima(s) for s in range(sketches))
     seconds = steps.table(
         f"bands_{name}",
@@ -73,10 +96,11 @@ def sketching(steps: Steps, name: str, sketches: int, num: int, den: int) -> Non
     )
     seconds += steps.table(
         f"candidates_{name}",
-        f"""select distinct a.row_key as key_a, b.row_key as key_b
+        f"""select a.row_key as key_a, b.row_key as key_b
         from bands_{name} as a inner join bands_{name} as b
           on a.exporter = b.exporter and a.band = b.band and a.code = b.code
-            and a.row_key < b.row_key""",
+            and a.row_key < b.row_key
+        group by all having count(*) >= {agree}""",
     )
     seconds += steps.table(
         f"sized_{name}",
@@ -138,9 +162,10 @@ def main(warehouse: str, num: str, den: str) -> int:
     )
     con.execute(f"use {scratch.stem}")
     t = (int(num), int(den))
-    sketching(steps, "one", 1, *t)
-    sketching(steps, "two", 2, *t)
-    for a, b in (("one", "two"), ("two", "one")):
+    sketching(steps, "one", 1, 1, *t)
+    sketching(steps, "two", 2, 1, *t)
+    sketching(steps, "agree", 2, 3, *t)
+    for a, b in (("one", "two"), ("two", "one"), ("two", "agree"), ("agree", "two")):
         count, low, high = con.sql(
             f"""select count(*), min(shared / (sum - shared)), max(shared / (sum - shared))
             from verified_{a} anti join verified_{b} using (key_a, key_b)"""

@@ -9,11 +9,12 @@
      its set, and only that one goes on, so m copies of a text make m - 1 edges, not m²/2 pairs
      (grouped on a hash of the sorted codes, the edge made when the lists are equal).
   2. Two one-permutation MinHash sketches of each remaining set, 128 bins each, the smallest
-     code of each bin in each sketch's own order (macros/quality.sql); bands of r bins (r picked
-     for T there), numbered across the sketches. Two rows whose minima agree on every bin of one
-     band are a candidate (a bin empty in both agrees). A band's code is the exclusive or of its
-     minima: two bands that differ and share a code make one more candidate, which step 4
-     refuses.
+     code of each bin in each sketch's own order (macros/quality.sql: sketch 0 from the sorted
+     codes as they are, sketch 1 from a sort of its own); bands of r bins, numbered across the
+     sketches. Two rows whose minima agree on every bin of at least a of their bands are a
+     candidate (a bin empty in both agrees; r and a picked for T there: 7 and 3 at T 0.8). A
+     band's code is the exclusive or of its minima: two bands that differ and share a code
+     count as one more agreeing, and a candidate that makes is refused by step 4.
   3. Candidates whose set sizes alone rule out J >= T are dropped (J <= min/max), exactly.
   4. Every remaining candidate is verified by counting its shared codes: shared * den >=
      num * total, integers only. A pair the sketch misses is an edge lost (docs: its recall),
@@ -27,6 +28,7 @@
 {%- set band_rows = banding[0] %}
 {%- set bands_per_sketch = banding[1] %}
 {%- set bins = banding[0] * banding[1] %}
+{%- set bands_to_agree = banding[2] %}
 
 with
 
@@ -79,8 +81,9 @@ distinct_sets as (
         on sets.row_key = members.row_key and members.row_key = members.representative_key
 ),
 
+{# sketches 1 and up sort their keys; sketch 0 reads the sorted codes (macros/quality.sql) #}
 keyed as (
-    {%- for sketch in range(distill.near_dup_sketches()) %}
+    {%- for sketch in range(1, distill.near_dup_sketches()) %}
         select
             exporter,
             row_key,
@@ -94,6 +97,13 @@ keyed as (
 ),
 
 sketched as (
+    select
+        exporter,
+        row_key,
+        0 as sketch,
+        {{ distill.sorted_code_minima('codes') }} as minima
+    from distinct_sets
+    union all
     select
         exporter,
         row_key,
@@ -125,7 +135,7 @@ bands as (
 ),
 
 candidates as (
-    select distinct
+    select
         a.row_key as key_a,
         b.row_key as key_b
     from bands as a
@@ -135,6 +145,8 @@ candidates as (
             and a.band = b.band
             and a.band_code = b.band_code
             and a.row_key < b.row_key
+    group by a.row_key, b.row_key
+    having count(*) >= {{ bands_to_agree }}
 ),
 
 sized as (
