@@ -157,9 +157,10 @@
 -#}
 {% macro eval_probe() %}{{ return({'width': 6, 'step': 3}) }}{% endmacro %}
 
-{#- The code of a whole token list as one window (a row with fewer than 5 tokens, SPEC §4.3). -#}
-{% macro whole_code(tokens) -%}
-  {{ distill.hash64(distill.list_join(tokens, "' '")) }}
+{#- The code of a whole token list as one window (a row with fewer than 5 tokens, SPEC §4.3),
+    from its token codes: equal token lists have equal code lists. -#}
+{% macro whole_code(token_codes) -%}
+  {{ distill.hash64(token_codes) }}
 {%- endmacro %}
 
 {#- Two lists concatenated. -#}

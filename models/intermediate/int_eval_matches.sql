@@ -9,9 +9,9 @@
   Exact: a field's windows at every probed place (eval_probe) are joined by hash code to every
   such window of every sequence; a sequence the field holds has one of its windows at a probed
   place, and equal windows have equal codes, so no sequence is missed. Every hit is verified on
-  the token strings (a collision of codes adds nothing). Empty unless --eval-set is given.
+  the token strings (a collision of codes adds nothing). Empty unless --eval-set is given
+  (int_evidence_token_codes is empty then).
 #}
-{%- set eval_on = distill.eval_gate_on() %}
 {%- set probe = distill.eval_probe() %}
 
 with
@@ -32,70 +32,29 @@ anchors as (
     from sequences
 ),
 
-scored as (
-    select distinct run_id from {{ ref('int_scores_resolved') }}
-),
-
-canonical as (
-    select deduplicated.line_id
-    from {{ ref('int_evidence_deduplicated') }} as deduplicated
-    inner join scored
-        on deduplicated.run_id = scored.run_id
-    where deduplicated.is_canonical
-),
-
-{# read three times below, and inlined each time: materialized, it held every text in memory #}
-evidence as {{ distill.not_materialized() }} (
-    select
-        staged.line_id,
-        staged.title,
-        staged.instruction,
-        staged.text
-    from {{ ref('stg_substrate__evidence') }} as staged
-    inner join canonical
-        on staged.line_id = canonical.line_id
-    {%- if not eval_on %}
-        where false
-    {%- endif %}
-),
-
-fields as (
+{# each field's token codes, tokenized once for both gates; the table is read three times,
+   not through one CTE, which DuckDB would hold whole in memory #}
+coded as (
     select
         line_id,
         'title' as field,
-        title as body
-    from evidence
-    where title is not null
+        title_codes as token_codes
+    from {{ ref('int_evidence_token_codes') }}
+    where title_codes is not null
     union all
     select
         line_id,
         'instruction' as field,
-        instruction as body
-    from evidence
-    where instruction is not null
+        instruction_codes as token_codes
+    from {{ ref('int_evidence_token_codes') }}
+    where instruction_codes is not null
     union all
     select
         line_id,
         'text' as field,
-        text as body
-    from evidence
-    where text is not null
-),
-
-tokenized as (
-    select
-        line_id,
-        field,
-        {{ distill.text_tokens('body') }} as tokens
-    from fields
-),
-
-coded as (
-    select
-        line_id,
-        field,
-        {{ distill.token_codes('tokens') }} as token_codes
-    from tokenized
+        text_codes as token_codes
+    from {{ ref('int_evidence_token_codes') }}
+    where text_codes is not null
 ),
 
 {# the hash codes of the windows at every probed place of every field; the tokens are not kept #}
@@ -130,8 +89,7 @@ hits as (
         on probes.code = anchors.anchor_code
 ),
 
-{# a hit's field read again from the staged record (not from `fields`: a CTE read twice is
-   materialized, every text of every record in it) and tokenized again, as one string of
+{# a hit's field read again from the staged record and tokenized again, as one string of
    tokens, to compare tokens, not codes #}
 hit_fields as (
     select

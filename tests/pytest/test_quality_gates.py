@@ -444,6 +444,26 @@ def test_the_gates_give_the_same_files_whatever_the_input_order(planted, planted
             assert want[path] == got[path], path
 
 
+def test_the_near_dup_sets_are_the_same_with_or_without_the_eval_gate(planted, planted_runs):
+    """With --eval-set the near-dup gate shingles the token codes the eval gate made
+    (int_evidence_token_codes); without it, tokens of its own. Every row both builds shingle
+    has the same sorted codes (the eval gate refuses a few rows first, so the rows differ)."""
+    args = [a for a in PLANTED_ARGS if a not in ("--eval-set", "in/eval_set.jsonl")]
+    result, out = run_gates(planted, "near-dup-alone", args, "--near-dup",
+                            "--near-dup-threshold", "0.8")  # fmt: skip
+    assert result.code == 0, result.err
+    sql = "select exporter, id, codes from int_near_dup_sets"
+    alone = {(e, i): codes for e, i, codes in query(out / "w.duckdb", sql)}
+    both = {(e, i): codes for e, i, codes in query(planted_runs["0.8"] / "w.duckdb", sql)}
+    shared = alone.keys() & both.keys()
+    assert len(shared) >= 0.9 * len(alone) and {e for e, _ in shared} == {"rag", "sft"}
+    # the two paths were taken: the shared codes were made in one build and not in the other
+    made = "select count(*) from int_evidence_token_codes"
+    assert query(planted_runs["0.8"] / "w.duckdb", made)[0][0] > 0
+    assert query(out / "w.duckdb", made)[0][0] == 0
+    assert [k for k in sorted(shared) if alone[k] != both[k]] == []
+
+
 def _rows(data: bytes) -> list[dict]:
     return [json.loads(line) for line in data.decode("utf-8").split("\n") if line]
 
