@@ -16,9 +16,3 @@
 {% macro written_from(materialization) -%}
   {{- return('table' if target.type == 'spark' else materialization) -}}
 {%- endmacro %}
-
-{#- A CTE read more than once, computed where it is read rather than held whole in memory
-    (DuckDB materializes such a CTE; Spark always inlines them). Written after `as`. -#}
-{% macro not_materialized() %}{{ return(adapter.dispatch('not_materialized', 'distill')()) }}{% endmacro %}
-{% macro default__not_materialized() %}{% endmacro %}
-{% macro duckdb__not_materialized() %}not materialized{% endmacro %}

@@ -31,6 +31,7 @@ MARGIN = Fraction(5, 100)  # recall is promised for pairs at T + 0.05 or above
 QUALITY_MODELS = (
     "stg_eval__texts",
     "int_eval_sequences",
+    "int_evidence_token_codes",
     "int_eval_matches",
     "int_near_dup_sets",
     "int_near_dup_edges",
@@ -52,7 +53,13 @@ NEAR_DUP_MODELS = (
     "int_rag_gated",
     "int_sft_gated",
 )
-EVAL_MODELS = ("stg_eval__texts", "int_eval_sequences", "int_eval_matches")
+# int_evidence_token_codes tokenizes for both gates, made with --eval-set: counted with the eval
+EVAL_MODELS = (
+    "stg_eval__texts",
+    "int_eval_sequences",
+    "int_evidence_token_codes",
+    "int_eval_matches",
+)
 
 # text-dedup's MinHash defaults (text_dedup/utils/add_args.py: --ngram 5, --num_perm 256,
 # --seed 42; bands and rows by datasketch's optimal_param with weights 0.5 / 0.5, which is
