@@ -28,8 +28,9 @@
   The LSH banding of the near-dup sketches for threshold T: (rows per band r, bands per sketch,
   bands to agree on m). There are near_dup_sketches() one-permutation MinHash sketches of 128
   bins each, b bands of r bins over all of them; a pair is a candidate when its rows agree on at
-  least m bands (a bin empty in both rows agrees). A pair of Jaccard J agrees on a band with
-  probability J^r, so it is found with probability P(X >= m), X binomial over b bands.
+  least m bands (a bin empty in both rows agrees; a band empty in both does not count, so two
+  short texts are never candidates through their empty bands). A pair of Jaccard J agrees on a
+  band with probability J^r, so it is found with probability P(X >= m), X binomial over b bands.
   Of the (r, m), m <= 3, that find a pair at J = T + 0.05 with probability 0.999 and one at J = T
   at least as often as the best of one band (m = 1, r the largest), the one that finds fewest
   pairs at J = T - 0.2: the candidates are mostly pairs well below T, each one verified at a

@@ -12,9 +12,10 @@
      code of each bin in each sketch's own order (macros/quality.sql: sketch 0 from the sorted
      codes as they are, sketch 1 from a sort of its own); bands of r bins, numbered across the
      sketches. Two rows whose minima agree on every bin of at least a of their bands are a
-     candidate (a bin empty in both agrees; r and a picked for T there: 7 and 3 at T 0.8). A
-     band's code is the exclusive or of its minima: two bands that differ and share a code
-     count as one more agreeing, and a candidate that makes is refused by step 4.
+     candidate (a bin empty in both agrees, a band empty in both does not count; r and a are
+     picked for T there: 7 and 3 at T 0.8). A band's code is the exclusive or of its minima:
+     two bands that differ and share a code count as one more agreeing, and a candidate that
+     makes is refused by step 4.
   3. Candidates whose set sizes alone rule out J >= T are dropped (J <= min/max), exactly.
   4. Every remaining candidate is verified by counting its shared codes: shared * den >=
      num * total, integers only. A pair the sketch misses is an edge lost (docs: its recall),
