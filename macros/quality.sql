@@ -43,25 +43,29 @@
 {% macro near_dup_sketches() %}{{ return(2) }}{% endmacro %}
 {% macro near_dup_banding() -%}
   {%- set t = near_dup_threshold() -%}
-  {%- set low = [t[0] / t[1] - 0.2, 0.0] | max -%}
+  {%- set at = t[0] / t[1] -%}
+  {%- set high = [at + 0.05, 1.0] | min -%}
+  {%- set low = [at - 0.2, 0.0] | max -%}
   {%- set sketches = near_dup_sketches() -%}
-  {%- set at_t = namespace(rows=1) -%}
+  {#- one band to agree on: the largest r that finds a pair at T + 0.05 with probability 0.999 -#}
+  {%- set one = namespace(rows=1) -%}
   {%- for r in range(1, 17) -%}
-    {%- if distill.band_agreement(sketches * (128 // r), r, 1, [t[0] / t[1] + 0.05, 1.0] | min) >= 0.999 %}{% set at_t.rows = r %}{% endif -%}
+    {%- if distill.band_agreement(sketches * (128 // r), r, 1, high) >= 0.999 %}{% set one.rows = r %}{% endif -%}
   {%- endfor -%}
-  {%- set one_band = distill.band_agreement(sketches * (128 // at_t.rows), at_t.rows, 1, t[0] / t[1]) -%}
-  {%- set ns = namespace(rows=at_t.rows, agree=1, low=distill.band_agreement(sketches * (128 // at_t.rows), at_t.rows, 1, low)) -%}
+  {%- set one_at_t = distill.band_agreement(sketches * (128 // one.rows), one.rows, 1, at) -%}
+  {%- set best = namespace(rows=one.rows, agree=1, low=distill.band_agreement(sketches * (128 // one.rows), one.rows, 1, low)) -%}
   {%- for m in range(2, 4) -%}
     {%- for r in range(1, 17) -%}
       {%- set bands = sketches * (128 // r) -%}
-      {%- if distill.band_agreement(bands, r, m, [t[0] / t[1] + 0.05, 1.0] | min) >= 0.999
-          and distill.band_agreement(bands, r, m, t[0] / t[1]) >= one_band
-          and distill.band_agreement(bands, r, m, low) < ns.low -%}
-        {%- set ns.rows = r %}{% set ns.agree = m %}{% set ns.low = distill.band_agreement(bands, r, m, low) -%}
+      {%- set at_low = distill.band_agreement(bands, r, m, low) -%}
+      {%- if at_low < best.low
+          and distill.band_agreement(bands, r, m, high) >= 0.999
+          and distill.band_agreement(bands, r, m, at) >= one_at_t -%}
+        {%- set best.rows = r %}{% set best.agree = m %}{% set best.low = at_low -%}
       {%- endif -%}
     {%- endfor -%}
   {%- endfor -%}
-  {{- return([ns.rows, 128 // ns.rows, ns.agree]) -}}
+  {{- return([best.rows, 128 // best.rows, best.agree]) -}}
 {%- endmacro %}
 
 {#- The probability that a pair of Jaccard j agrees on at least m of b bands of r bins: 1 - P(X < m),
