@@ -1,5 +1,6 @@
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('secret_patterns') }}
+-- depends_on: {{ ref('int_eval_matches') }}
 {#
   SPEC §4 exporter input: every scored run (latest score) left-joined to its canonical
   evidence, with every fact a gate needs computed once: blank checks, provenance completeness,
@@ -54,10 +55,14 @@ evidence as (
         on staged.line_id = canonical.line_id
 ),
 
-{# SPEC §4.3: the fields of each record that share a protected sequence with the eval set #}
+{# SPEC §4.3: the fields of each record that share a protected sequence with the eval set;
+   without --eval-set, int_eval_matches is not built and no field does #}
+{%- set eval_gate_on = distill.eval_gate_on() %}
+{%- if eval_gate_on %}
 eval_matches as (
     select * from {{ ref('int_eval_matches') }}
 ),
+{%- endif %}
 
 manifest_files as (
     select count(*) > 0 as has_manifest
@@ -146,9 +151,9 @@ joined as (
         task_classes.task_class,
         coalesce(file_ref_checks.unsafe_file_refs, {{ distill.empty_string_list() }}) as unsafe_file_refs,
         coalesce(file_ref_checks.unlisted_file_refs, {{ distill.empty_string_list() }}) as unlisted_file_refs,
-        eval_matches.eval_in_title,
-        eval_matches.eval_in_instruction,
-        eval_matches.eval_in_text
+        {{ 'eval_matches.eval_in_title' if eval_gate_on else 'cast(null as string)' }} as eval_in_title,
+        {{ 'eval_matches.eval_in_instruction' if eval_gate_on else 'cast(null as string)' }} as eval_in_instruction,
+        {{ 'eval_matches.eval_in_text' if eval_gate_on else 'cast(null as string)' }} as eval_in_text
     from scores
     left join evidence
         on scores.run_id = evidence.run_id
@@ -156,8 +161,10 @@ joined as (
         on evidence.task_type = task_classes.task_type
     left join file_ref_checks
         on scores.run_id = file_ref_checks.run_id
+    {%- if eval_gate_on %}
     left join eval_matches
         on evidence.line_id = eval_matches.line_id
+    {%- endif %}
 ),
 
 built as (

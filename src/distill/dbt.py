@@ -64,6 +64,8 @@ def dbt_vars(inputs: Inputs, options: Options) -> dict:
         "include_partial": options.include_partial,
         "preference_min_gap": options.min_gap,
         "eval_fraction": options.eval_fraction,
+        # the gates that are off are left out of the build (skipped_gates): their old tables go
+        "drop_skipped_gates": True,
     }
 
 
@@ -119,8 +121,7 @@ def run_build(
         # node went, is written below from the build's result
         "--no-write-json",
     ]
-    if selector:
-        args += ["--selector", selector]
+    args += selection(project, selector, skipped_gates(inputs, options))
     env_before = os.environ.get("DISTILL_WAREHOUSE")
     os.environ["DISTILL_WAREHOUSE"] = str(paths.warehouse.resolve())
     sink = io.StringIO()
@@ -141,6 +142,44 @@ def run_build(
         else:
             os.environ["DISTILL_WAREHOUSE"] = env_before
     return _outcome(result, sink.getvalue())
+
+
+# The quality gates' nodes, by tag: models, and the data tests only they make meaningful
+GATE_TAGS = {"eval": "eval_gate", "near_dup": "near_dup_gate"}
+
+
+def skipped_gates(inputs: Inputs, options: Options) -> list[str]:
+    """The tags of the SPEC §4.3 gates this build runs without: their models and tests are
+    left out (the models that read them read nothing in their place), and an earlier build's
+    relations of theirs are dropped (macros/gates.sql, drop_skipped_gates)."""
+    skipped = []
+    if not inputs.eval_set:
+        skipped.append(GATE_TAGS["eval"])
+    if not options.near_dup:
+        skipped.append(GATE_TAGS["near_dup"])
+    return skipped
+
+
+def selection(project: Path, selector: str | None, skipped: list[str]) -> list[str]:
+    """dbt's selection arguments: the models of one selector of selectors.yml and everything
+    upstream of them (all of them without one), less the skipped gates' nodes. dbt ignores
+    --exclude beside --selector, so a selector's union of `fqn` entries is passed as --select;
+    tests run only when every model they read is built (cautious), as the selectors say."""
+    args = []
+    if selector:
+        import yaml
+
+        selectors = yaml.safe_load((project / "selectors.yml").read_text(encoding="utf-8"))
+        (definition,) = [s["definition"] for s in selectors["selectors"] if s["name"] == selector]
+        select = []
+        for entry in definition["union"]:
+            if entry.get("method") != "fqn" or not entry.get("parents"):
+                raise ValueError(f"selectors.yml {selector}: only fqn entries with parents")
+            select.append("+" + entry["value"])
+        args += ["--select", *select]
+    if skipped:
+        args += ["--exclude", *(f"tag:{tag}" for tag in skipped)]
+    return [*args, "--indirect-selection", "cautious"] if args else []
 
 
 # The project parsed once and reused by later builds (dbtRunner(manifest=...), dbt's

@@ -1,3 +1,4 @@
+{{ config(tags=['eval_gate']) }}
 {#
   SPEC §4.3: the eval gate protects exactly what SPEC says, nothing shorter. Each sequence
   int_eval_sequences protects is, recomputed from its eval text's tokens, either the whole

@@ -1,3 +1,4 @@
+{{ config(tags=['near_dup_gate']) }}
 {#
   SPEC §4.3: near_duplicate never refuses a row below the threshold, and keeps the smallest id
   of each component. Recomputed here from the token strings (each shingle the text of its 5

@@ -1,3 +1,4 @@
+{{ config(tags=['eval_gate']) }}
 {#
   SPEC §4.3 eval_contaminated: no exported row carries a protected sequence of the eval set in
   a field its exporter checks. The fields are stated here, in SQL, not read from the gates:

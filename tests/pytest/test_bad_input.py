@@ -1126,6 +1126,26 @@ def test_truncated_gzip_scored_file_is_an_input_error_naming_it(tmp_path):
     assert_input_error(tmp_path, result.code, result.err, "s.jsonl.gz")
 
 
+def test_a_build_that_fails_leaves_the_last_builds_warehouse_whole(tmp_path):
+    """Each model replaces its relation in one transaction (macros/materializations.sql): the
+    framing model fails on a truncated gzip after dropping its old table, and the rollback
+    restores it; every relation holds the last good build's rows, queryable as before."""
+    write_jsonl(tmp_path / "e.jsonl", [evidence("t1"), evidence("t2")])
+    write_jsonl(tmp_path / "s.jsonl", [score("t1", "accepted"), score("t2", "rejected")])
+    args = ["export-all", "--evidence", "e.jsonl", "--manifest", "", "--warehouse", "w.duckdb"]
+    assert run_inprocess([*args, "--scored", "s.jsonl"], tmp_path).code == 0
+    sql = ("select (select count(*) from base_substrate__lines_framed),"
+           " (select count(*) from int_runs_joined), (select count(*) from rag_samples),"
+           " (select count(*) from quarantine)")  # fmt: skip
+    before = query(tmp_path / "w.duckdb", sql)
+    assert before == [(6, 2, 1, 2)]  # 2 + 2 lines and a marker row per file; t2 refused twice
+    data = gzip.compress((tmp_path / "s.jsonl").read_bytes() * 500)
+    (tmp_path / "s.jsonl.gz").write_bytes(data[: len(data) - 20])
+    result = run_inprocess([*args, "--scored", "s.jsonl.gz"], tmp_path)
+    assert result.code == 2 and "s.jsonl.gz" in result.err, result.err
+    assert query(tmp_path / "w.duckdb", sql) == before
+
+
 def test_gzip_with_a_bad_checksum_in_a_glob_is_an_input_error_naming_that_file(tmp_path):
     (tmp_path / "in").mkdir()
     good = gzip.compress(dumps(evidence("g1")).encode() + b"\n")
