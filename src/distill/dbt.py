@@ -64,8 +64,6 @@ def dbt_vars(inputs: Inputs, options: Options) -> dict:
         "include_partial": options.include_partial,
         "preference_min_gap": options.min_gap,
         "eval_fraction": options.eval_fraction,
-        # the gates that are off are left out of the build (skipped_gates): their old tables go
-        "drop_skipped_gates": True,
     }
 
 
@@ -84,7 +82,11 @@ def run_build(
     from dbt.cli.main import dbtRunner, dbtRunnerResult
 
     project = project_dir()
-    variables = dbt_vars(inputs, options)  # globs expanded once, for the parse and the build
+    variables = {
+        **dbt_vars(inputs, options),  # globs expanded once, for the parse and the build
+        # the gates that are off are left out of the build (selection): their old tables go
+        "drop_skipped_gates": True,
+    }
     common = [
         "--project-dir",
         str(project),
