@@ -119,16 +119,15 @@ select * from final
 
 {#-
   on-run-start: a quality gate a distill build runs without leaves no relation behind. distill
-  leaves out its models (tags eval_gate, near_dup_gate) and the models that would read them
-  read nothing in their place; an earlier build's tables of theirs, which would answer a query
-  with another run's verdicts, are dropped here. Only when distill says so (the var): dbt's
-  unit tests read the columns of these relations, and a plain `dbt build` builds them.
+  leaves out the nodes of each tag in the var skipped_gate_tags (eval_gate, near_dup_gate) and
+  the models that would read them read nothing in their place; an earlier build's tables of
+  theirs, which would answer a query with another run's verdicts, are dropped here. The var is
+  empty unless distill sets it: dbt's unit tests read the columns of these relations, and a
+  plain `dbt build` builds them.
 -#}
 {% macro drop_skipped_gates() -%}
-  {%- if execute and distill.flag('drop_skipped_gates') -%}
-    {%- set skipped = [] -%}
-    {%- if not distill.eval_gate_on() %}{% do skipped.append('eval_gate') %}{% endif -%}
-    {%- if not distill.near_dup_on() %}{% do skipped.append('near_dup_gate') %}{% endif -%}
+  {%- if execute -%}
+    {%- set skipped = var('skipped_gate_tags', []) -%}
     {%- for node in graph.nodes.values() -%}
       {%- if node.resource_type == 'model' and node.tags | select('in', skipped) | list -%}
         {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}

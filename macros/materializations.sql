@@ -12,15 +12,9 @@
   `create table` dbt-duckdb writes. Spark keeps dbt-spark's materializations.
 -#}
 {% materialization table, adapter='duckdb', supported_languages=['sql', 'python'] %}
-  {%- set existing = load_cached_relation(this) -%}
   {%- set target = this.incorporate(type='table') -%}
   {%- set language = model['language'] -%}
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
-  {# BEGIN happens here #}
-  {{ run_hooks(pre_hooks, inside_transaction=True) }}
-  {%- if existing is not none and (existing.type != 'table' or language == 'python') %}
-    {{ adapter.drop_relation(existing) }}
-  {%- endif %}
+  {{ distill.replace_begin('table', drop_existing=language == 'python') }}
   {#- dbt submits a Python model only from a materialization's own statement -#}
   {% call statement('main', language=language) -%}
     {%- if language == 'python' -%}
@@ -29,28 +23,38 @@
       {{ distill.replace_as('table', target, compiled_code) }}
     {%- endif -%}
   {%- endcall %}
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {{ adapter.commit() }}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {{ distill.replace_end() }}
   {{ return({'relations': [target]}) }}
 {% endmaterialization %}
 
 {% materialization view, adapter='duckdb' %}
-  {%- set existing = load_cached_relation(this) -%}
   {%- set target = this.incorporate(type='view') -%}
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
-  {{ run_hooks(pre_hooks, inside_transaction=True) }}
-  {%- if existing is not none and existing.type != 'view' %}
-    {{ adapter.drop_relation(existing) }}
-  {%- endif %}
+  {{ distill.replace_begin('view') }}
   {% call statement('main') -%}
     {{ distill.replace_as('view', target, compiled_code) }}
   {%- endcall %}
+  {{ distill.replace_end() }}
+  {{ return({'relations': [target]}) }}
+{% endmaterialization %}
+
+{#- The pre-hooks, and the old relation dropped inside the transaction when it is of another
+    kind (or always, with drop_existing). -#}
+{% macro replace_begin(kind, drop_existing=false) -%}
+  {%- set existing = load_cached_relation(this) -%}
+  {{ run_hooks(pre_hooks, inside_transaction=False) }}
+  {# BEGIN happens here #}
+  {{ run_hooks(pre_hooks, inside_transaction=True) }}
+  {%- if existing is not none and (existing.type != kind or drop_existing) %}
+    {{ adapter.drop_relation(existing) }}
+  {%- endif %}
+{%- endmacro %}
+
+{#- The post-hooks around the commit. -#}
+{% macro replace_end() -%}
   {{ run_hooks(post_hooks, inside_transaction=True) }}
   {{ adapter.commit() }}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
-  {{ return({'relations': [target]}) }}
-{% endmaterialization %}
+{%- endmacro %}
 
 {% macro replace_as(kind, relation, compiled_code) -%}
 create or replace {{ kind }} {{ relation }} as (

@@ -6,7 +6,8 @@
   cost (a regex pass, about 150 ns a token), so each text is tokenized once: the eval gate
   (int_eval_matches) probes every record's fields from here, and the near-dup gate
   (int_near_dup_sets) shingles its rows' texts from here when the eval gate is on. Without
-  --eval-set it is empty (distill leaves it out), and the near-dup gate tokenizes its own rows, fewer than every record.
+  --eval-set it is empty (distill leaves it out), and the near-dup gate tokenizes its own
+  rows, fewer than every record.
 #}
 {%- set eval_on = distill.eval_gate_on() %}
 

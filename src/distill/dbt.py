@@ -82,10 +82,11 @@ def run_build(
     from dbt.cli.main import dbtRunner, dbtRunnerResult
 
     project = project_dir()
+    skipped = skipped_gates(inputs, options)
     variables = {
         **dbt_vars(inputs, options),  # globs expanded once, for the parse and the build
         # the gates that are off are left out of the build (selection): their old tables go
-        "drop_skipped_gates": True,
+        "skipped_gate_tags": skipped,
     }
     common = [
         "--project-dir",
@@ -123,7 +124,7 @@ def run_build(
         # node went, is written below from the build's result
         "--no-write-json",
     ]
-    args += selection(project, selector, skipped_gates(inputs, options))
+    args += selection(project, selector, skipped)
     env_before = os.environ.get("DISTILL_WAREHOUSE")
     os.environ["DISTILL_WAREHOUSE"] = str(paths.warehouse.resolve())
     sink = io.StringIO()
@@ -153,7 +154,7 @@ GATE_TAGS = {"eval": "eval_gate", "near_dup": "near_dup_gate"}
 def skipped_gates(inputs: Inputs, options: Options) -> list[str]:
     """The tags of the SPEC §4.3 gates this build runs without: their models and tests are
     left out (the models that read them read nothing in their place), and an earlier build's
-    relations of theirs are dropped (macros/gates.sql, drop_skipped_gates)."""
+    relations of theirs are dropped (the var skipped_gate_tags; macros/gates.sql)."""
     skipped = []
     if not inputs.eval_set:
         skipped.append(GATE_TAGS["eval"])
