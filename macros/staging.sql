@@ -44,6 +44,8 @@
         from (
         select *{{ distill.json_clean_columns('line_text') }}
         from (
+        select *{{ distill.json_raw_columns('line_text') }}
+        from (
         {#- every line carries its '\n' (distill/lines.py), and keeps it: to JSON it is whitespace,
             and cutting it (rtrim) cost more than all the JSON parsing of a 2 KB line together -#}
         select
@@ -56,6 +58,7 @@
         where input_kind = '{{ input_kind }}' and input_line > 0
       ) as decoded
       where line_text is null or not {{ distill.is_blank('line_text') }}
+      ) as raw_parsed
       ) as cleaned
       ) as parsed
       ) as parsed_text
