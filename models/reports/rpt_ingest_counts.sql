@@ -28,12 +28,14 @@ resolved as (
     from {{ ref('int_scores_resolved') }}
 ),
 
+{# neither side has a null run_id (both models' row rules), so `not exists` counts what `not in`
+   would; Spark plans `not in` as a null-aware anti join, 2 s slower at 100K runs #}
 unscored as (
     select count(*) as unscored
     from {{ ref('int_evidence_deduplicated') }} as evidence
     where
         evidence.is_canonical
-        and evidence.run_id not in (select resolved.run_id from resolved)
+        and not exists (select 1 from resolved where resolved.run_id = evidence.run_id)
 ),
 
 scalars as (
