@@ -35,7 +35,10 @@ unscored as (
     from {{ ref('int_evidence_deduplicated') }} as evidence
     where
         evidence.is_canonical
-        and not exists (select 1 from resolved where resolved.run_id = evidence.run_id)
+        and not exists (
+            select 1 from resolved
+            where resolved.run_id = evidence.run_id
+        )
 ),
 
 scalars as (
